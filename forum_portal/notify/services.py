@@ -1,0 +1,303 @@
+"""Queueing and sending email through the outbox.
+
+``queue_email`` is the one way the portal sends mail. It stores a row with a unique dedupe key and
+hands the row's id to a Celery worker once the surrounding transaction commits. The worker's
+``send_queued_email`` takes the row under a lock, marks it as sending, sends outside the lock and
+records the outcome; ``sweep_outbox`` rescues rows that a dead worker or an absent broker left
+behind. Together they send each message once.
+"""
+
+import enum
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from . import kinds
+from .models import EmailOptOut, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+UK = ZoneInfo("Europe/London")
+QUIET_FROM = time(21, 0)
+QUIET_UNTIL = time(8, 0)
+UNSUBSCRIBE_SALT = "notify.unsubscribe"
+SWEEP_BATCH = 1000
+
+
+# --- Queueing ------------------------------------------------------------------------------------
+
+
+def queue_email(
+    *,
+    kind: str,
+    to,
+    dedupe_key: str,
+    template: str | None = None,
+    context: dict | None = None,
+    subject: str = "",
+    body_text: str = "",
+    body_html: str = "",
+    not_before: datetime | None = None,
+) -> OutgoingEmail | None:
+    """Store one email for ``to`` (a user or an address) and send it after the transaction commits.
+
+    Give either ``template`` (rendered from ``templates/emails/<template>.subject.txt``, ``.txt``
+    and ``.html``) or the finished ``subject`` and bodies. Returns None, and stores nothing, when
+    the same ``dedupe_key`` was queued before or the recipient has switched this kind off.
+    """
+    email_kind = kinds.get(kind)
+    user = None if isinstance(to, str) else to
+    address = (to if user is None else user.email).strip().lower()
+
+    if not email_kind.essential and is_opted_out(address, kind):
+        return None
+
+    headers = {}
+    unsubscribe_url = ""
+    if not email_kind.essential:
+        unsubscribe_url = settings.SITE_URL + reverse("notify:unsubscribe", args=[unsubscribe_token(address, kind)])
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+
+    if template:
+        subject, body_text, body_html = render_email(
+            template,
+            {
+                **(context or {}),
+                "recipient": user,
+                "unsubscribe_url": unsubscribe_url,
+                "email_kind": email_kind,
+            },
+        )
+
+    now = timezone.now()
+    due = max(filter(None, [now, not_before]))
+    if email_kind.quiet_hours:
+        due = end_of_quiet_hours(due)
+
+    try:
+        # A savepoint, so a duplicate leaves the caller's transaction usable.
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                kind=kind,
+                recipient=address,
+                user=user,
+                subject=subject.strip(),
+                body_text=body_text,
+                body_html=body_html,
+                headers=headers,
+                dedupe_key=dedupe_key,
+                not_before=due,
+                created_at=now,
+            )
+    except IntegrityError:
+        if OutgoingEmail.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        raise
+
+    if due <= now:
+        transaction.on_commit(lambda: dispatch(email.pk))
+    return email
+
+
+def render_email(template: str, context: dict) -> tuple[str, str, str]:
+    """Subject, plain text and HTML of ``templates/emails/<template>.*``."""
+    context = {"forum_name": settings.FORUM_NAME, "site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
+    body_text = render_to_string(f"emails/{template}.txt", context)
+    body_html = render_to_string(f"emails/{template}.html", context)
+    return subject, body_text, body_html
+
+
+def end_of_quiet_hours(moment: datetime) -> datetime:
+    """The first time at or after ``moment`` outside 21:00–08:00 UK time."""
+    local = moment.astimezone(UK)
+    if local.time() >= QUIET_FROM:
+        local = datetime.combine(local.date() + timedelta(days=1), QUIET_UNTIL, tzinfo=UK)
+    elif local.time() < QUIET_UNTIL:
+        local = datetime.combine(local.date(), QUIET_UNTIL, tzinfo=UK)
+    else:
+        return moment
+    return local
+
+
+def dispatch(email_id: int) -> bool:
+    """Hand one email to the workers. A broker that is away is logged, not raised: the sweeper
+    dispatches the row again once it is back, and the web request that queued it goes on."""
+    from .tasks import send_email_task
+
+    try:
+        send_email_task.delay(email_id)
+    except Exception:  # noqa: BLE001 - any broker failure; the row is safe in the database
+        logger.warning("Could not reach the Celery broker for email %s; the sweeper will retry.", email_id)
+        return False
+    OutgoingEmail.objects.filter(pk=email_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    return True
+
+
+# --- Sending -----------------------------------------------------------------------------------
+
+
+class Outcome(enum.Enum):
+    SENT = "sent"
+    SKIPPED = "skipped"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    outcome: Outcome
+    retry_in: int | None = None
+
+
+def send_queued_email(email_id: int) -> SendResult:
+    """Send one queued email, once.
+
+    The row is taken under a lock and marked as sending before the message leaves, so a second
+    task for the same row finds it taken and stops. The SMTP conversation happens outside the lock
+    and the transaction. A transient failure puts the row back in the queue with a later
+    ``not_before`` (exponential backoff) until ``NOTIFY_MAX_ATTEMPTS``; a permanent one fails it.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        email = OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
+        if email is None or email.status != OutgoingEmail.Status.QUEUED or email.not_before > now:
+            return SendResult(Outcome.SKIPPED)
+        email.status = OutgoingEmail.Status.SENDING
+        email.attempts += 1
+        email.sending_started_at = now
+        email.save(update_fields=["status", "attempts", "sending_started_at"])
+
+    try:
+        build_message(email).send()
+    except smtplib.SMTPException as exc:
+        return _record_failure(email, exc, permanent=_is_permanent(exc))
+    except OSError as exc:  # connection refused, timeouts: the mail server may be back soon
+        return _record_failure(email, exc, permanent=False)
+
+    OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.SENDING).update(
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return SendResult(Outcome.SENT)
+
+
+def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.recipient],
+        headers={**email.headers, "X-Portal-Email-Id": str(email.pk)},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
+def _is_permanent(exc: smtplib.SMTPException) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _record_failure(email: OutgoingEmail, exc: Exception, *, permanent: bool) -> SendResult:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if permanent or email.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED, last_error=error)
+        logger.error("Email %s failed for good after %s attempts: %s", email.pk, email.attempts, error)
+        return SendResult(Outcome.FAILED)
+    retry_in = min(60 * 2 ** (email.attempts - 1), 3600)
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        status=OutgoingEmail.Status.QUEUED,
+        last_error=error,
+        not_before=timezone.now() + timedelta(seconds=retry_in),
+        dispatched_at=None,
+    )
+    logger.warning("Email %s will be tried again in %ss: %s", email.pk, retry_in, error)
+    return SendResult(Outcome.RETRY, retry_in=retry_in)
+
+
+def sweep_outbox(*, now: datetime | None = None) -> dict[str, int]:
+    """Put back what a dead worker left in ``sending``, and dispatch due mail nobody dispatched.
+
+    A row is left in ``sending`` when its worker died before recording the outcome; after
+    ``NOTIFY_STALE_AFTER`` it is queued again. Queued rows that are due and were never handed to a
+    worker (the broker was away, or they waited out quiet hours or a backoff), or were handed over
+    longer ago than that, are dispatched again; the lock in ``send_queued_email`` keeps that safe.
+    """
+    now = now or timezone.now()
+    stale_before = now - settings.NOTIFY_STALE_AFTER
+    requeued = OutgoingEmail.objects.filter(
+        status=OutgoingEmail.Status.SENDING, sending_started_at__lt=stale_before
+    ).update(status=OutgoingEmail.Status.QUEUED, dispatched_at=None)
+
+    due_ids = list(
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED, not_before__lte=now)
+        .exclude(dispatched_at__gte=stale_before)
+        .order_by("not_before")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    dispatched = sum(1 for email_id in due_ids if dispatch(email_id))
+    return {"requeued": requeued, "dispatched": dispatched}
+
+
+def resend_email(email: OutgoingEmail) -> None:
+    """Queue a failed email again, as a forum admin asks from the admin."""
+    OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.FAILED).update(
+        status=OutgoingEmail.Status.QUEUED, attempts=0, not_before=timezone.now(), dispatched_at=None
+    )
+    transaction.on_commit(lambda: dispatch(email.pk))
+
+
+# --- Preferences ------------------------------------------------------------------------------
+
+
+def unsubscribe_token(address: str, kind: str) -> str:
+    return signing.dumps({"e": address.lower(), "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def read_unsubscribe_token(token: str) -> tuple[str, kinds.EmailKind] | None:
+    """The address and kind a token was made for, or None when it was altered or names no kind."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        kind = kinds.get(data["k"])
+    except (signing.BadSignature, KeyError, TypeError, LookupError):
+        return None
+    if kind.essential:
+        return None
+    return data["e"], kind
+
+
+def is_opted_out(address: str, kind: str) -> bool:
+    return EmailOptOut.objects.filter(email=address.lower(), kind=kind).exists()
+
+
+def opt_out(address: str, kind: str) -> None:
+    """Stop ``kind`` of email to ``address``. Doing it twice is harmless."""
+    if kinds.get(kind).essential:
+        raise ValueError(f"{kind} is essential email and cannot be switched off.")
+    EmailOptOut.objects.get_or_create(email=address.lower(), kind=kind)
+
+
+def set_preferences(address: str, *, wanted: set[str]) -> None:
+    """Receive exactly the switchable kinds in ``wanted``; switch the others off."""
+    address = address.lower()
+    switchable = {kind.key for kind in kinds.switchable()}
+    with transaction.atomic():
+        EmailOptOut.objects.filter(email=address, kind__in=wanted & switchable).delete()
+        for kind in switchable - wanted:
+            EmailOptOut.objects.get_or_create(email=address, kind=kind)

@@ -1,0 +1,118 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from .models import ChildAgeBand, ChildNeed, ConsentRecord, Membership, Organisation, ParentCarerProfile, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "is_staff", "is_parent_carer", "date_joined", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "memberships__organisation__kind", "date_joined"]
+    search_fields = ["email", "full_name", "memberships__organisation__name"]
+    inlines = [MembershipInline]
+    readonly_fields = ["date_joined", "last_login"]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "password"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("parent_carer_profile")
+
+    @admin.display(boolean=True, description="parent carer")
+    def is_parent_carer(self, user):
+        return hasattr(user, "parent_carer_profile")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "member_count", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(member_count=Count("memberships"))
+
+    @admin.display(ordering="member_count", description="people")
+    def member_count(self, organisation):
+        return organisation.member_count
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "job_title", "created_at"]
+    list_filter = ["role", "organisation__kind", "organisation"]
+    search_fields = ["user__email", "user__full_name", "organisation__name", "job_title"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+
+
+class ChildAgeBandInline(admin.TabularInline):
+    model = ChildAgeBand
+    extra = 0
+
+
+class ChildNeedInline(admin.TabularInline):
+    model = ChildNeed
+    extra = 0
+
+
+@admin.register(ParentCarerProfile)
+class ParentCarerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "joined_at", "postcode_district", "shares_age_bands", "shares_needs"]
+    list_filter = ["joined_at", ("postcode_consented_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__full_name", "postcode_district"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
+    inlines = [ChildAgeBandInline, ChildNeedInline]
+
+    @admin.display(boolean=True, description="age bands consented")
+    def shares_age_bands(self, profile):
+        return profile.age_bands_consented_at is not None
+
+    @admin.display(boolean=True, description="needs consented")
+    def shares_needs(self, profile):
+        return profile.needs_consented_at is not None
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "purpose", "given"]
+    list_filter = ["purpose", "given", "at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "purpose", "given", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # the consent history is evidence; it is never edited

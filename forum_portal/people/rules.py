@@ -1,0 +1,73 @@
+"""Who people are, as django-rules predicates. Every app builds its permissions from these.
+
+Predicates are questions about the person (``is_forum_staff``) or about the person and an object
+(``is_officer_of``). Check them only through ``user.has_perm(perm, obj)``.
+"""
+
+import rules
+from allauth.mfa.utils import is_mfa_enabled
+
+from .models import Organisation
+
+
+def _membership_kinds(user) -> set[str]:
+    """Kinds of organisation the person belongs to, computed once per request-user object."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_membership_kinds", None)
+    if cached is None:
+        cached = set(user.memberships.values_list("organisation__kind", flat=True))
+        user._membership_kinds = cached
+    return cached
+
+
+@rules.predicate
+def is_parent_carer(user) -> bool:
+    """A signed-in person who has joined the forum as a parent carer."""
+    if not user.is_authenticated:
+        return False
+    return hasattr(user, "parent_carer_profile")
+
+
+@rules.predicate
+def is_forum_staff(user) -> bool:
+    """A member of the forum's own organisation."""
+    return Organisation.Kind.FORUM in _membership_kinds(user)
+
+
+@rules.predicate
+def is_officer(user) -> bool:
+    """A member of any partner organisation (council, NHS, school, provider, charity)."""
+    return bool(_membership_kinds(user) - {Organisation.Kind.FORUM})
+
+
+@rules.predicate
+def is_officer_of(user, organisation) -> bool:
+    """A member of this particular partner organisation."""
+    if organisation is None or not user.is_authenticated or organisation.is_forum:
+        return False
+    return user.memberships.filter(organisation=organisation).exists()
+
+
+@rules.predicate
+def is_forum_admin(user) -> bool:
+    return user.is_authenticated and user.is_staff
+
+
+@rules.predicate
+def needs_two_factor(user) -> bool:
+    """Officers, forum staff and forum admins must sign in with a second factor."""
+    return is_forum_staff(user) or is_officer(user) or is_forum_admin(user)
+
+
+@rules.predicate
+def has_two_factor(user) -> bool:
+    return user.is_authenticated and is_mfa_enabled(user)
+
+
+is_signed_in = rules.is_authenticated
+
+rules.add_perm("people.view_own_account", is_signed_in)
+rules.add_perm("people.join_forum", is_signed_in & ~is_parent_carer)
+rules.add_perm("people.change_own_profile", is_parent_carer)
+rules.add_perm("people.view_dashboard", (is_forum_staff | is_officer) & has_two_factor)

@@ -1,0 +1,10 @@
+from importlib import import_module
+
+from celery import shared_task
+from django.conf import settings
+
+
+@shared_task(name="people.clear_expired_sessions_task", acks_late=True, ignore_result=True)
+def clear_expired_sessions_task() -> None:
+    """Delete expired sign-in sessions, as ``manage.py clearsessions`` does."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.AccountView.as_view(), name="account"),
+    path("forum/join/", views.JoinForumView.as_view(), name="join"),
+    path("forum/profile/", views.ProfileView.as_view(), name="profile"),
+    path("forum/leave/", views.LeaveForumView.as_view(), name="leave"),
+]

@@ -1,0 +1,90 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.views.generic import FormView, TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from . import services
+from .forms import JoinForumForm, LeaveForumForm, ProfileDataForm
+from .rules import has_two_factor, needs_two_factor
+from .selectors import consent_history
+
+
+class PortalPermissionMixin(PermissionRequiredMixin):
+    """Permission check for every portal view.
+
+    Visitors are sent to sign in. Officers and forum staff who have not set up two-factor sign-in
+    are sent to set it up (their permissions all require it), anyone else gets the 403 page.
+    """
+
+    def handle_no_permission(self):
+        user = self.request.user
+        if not user.is_authenticated:
+            return redirect_to_login(self.request.get_full_path())
+        if needs_two_factor(user) and not has_two_factor(user):
+            messages.info(self.request, "Set up two-factor sign-in to use the officer and staff pages.")
+            return redirect(f"{reverse('mfa_activate_totp')}?next={self.request.get_full_path()}")
+        raise PermissionDenied
+
+
+class AccountView(PortalPermissionMixin, TemplateView):
+    permission_required = "people.view_own_account"
+    template_name = "people/account_detail.html"
+
+
+class JoinForumView(PortalPermissionMixin, FormView):
+    permission_required = "people.join_forum"
+    template_name = "people/profile_join.html"
+    form_class = JoinForumForm
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated and hasattr(self.request.user, "parent_carer_profile"):
+            return redirect("people:profile")
+        return super().handle_no_permission()
+
+    def get_initial(self):
+        return {"full_name": self.request.user.full_name}
+
+    def form_valid(self, form):
+        services.join_forum(self.request.user, full_name=form.cleaned_data["full_name"])
+        messages.success(self.request, "Welcome to the forum. You can tell us a little more below, if you want to.")
+        return redirect("people:profile")
+
+
+class ProfileView(PortalPermissionMixin, FormView):
+    permission_required = "people.change_own_profile"
+    template_name = "people/profile_detail.html"
+    form_class = ProfileDataForm
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            return redirect("people:join")
+        return super().handle_no_permission()
+
+    def get_initial(self):
+        return ProfileDataForm.initial_for(self.request.user.parent_carer_profile)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["profile"] = self.request.user.parent_carer_profile
+        context["consents"] = consent_history(self.request.user)
+        return context
+
+    def form_valid(self, form):
+        services.set_profile_data(self.request.user.parent_carer_profile, **form.consented_values())
+        messages.success(self.request, "Your details are saved.")
+        return redirect("people:profile")
+
+
+class LeaveForumView(PortalPermissionMixin, FormView):
+    permission_required = "people.change_own_profile"
+    template_name = "people/profile_leave.html"
+    form_class = LeaveForumForm
+    success_url = reverse_lazy("people:account")
+
+    def form_valid(self, form):
+        services.leave_forum(self.request.user)
+        messages.success(self.request, "You have left the forum. Your profile and its details are deleted.")
+        return super().form_valid(form)

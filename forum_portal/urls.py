@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("about/", TemplateView.as_view(template_name="pages/about.html"), name="about"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("healthz", views.healthz, name="healthz"),
+    path("account/", include("forum_portal.people.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("email/", include("forum_portal.notify.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "forum_portal.views.permission_denied"
+handler404 = "forum_portal.views.page_not_found"
+handler500 = "forum_portal.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,58 @@
+"""Pages of the portal as a whole: home, about, accessibility, privacy, dashboard, health, errors."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.generic import TemplateView
+
+from forum_portal.celery import app as celery_app
+from forum_portal.people.views import PortalPermissionMixin
+
+
+class HomeView(TemplateView):
+    template_name = "pages/home.html"
+
+
+class DashboardView(PortalPermissionMixin, TemplateView):
+    """What needs an officer or a member of forum staff next. Each rung adds its own panel."""
+
+    permission_required = "people.view_dashboard"
+    template_name = "pages/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = self.request.user.memberships.select_related("organisation")
+        return context
+
+
+@never_cache
+def healthz(request):
+    """Database and broker status for load balancers and monitoring; 503 without a database."""
+    status = {"database": "ok", "broker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        status["database"] = "unavailable"
+    try:
+        with celery_app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # noqa: BLE001 - the broker being away is reported, pages still work
+        status["broker"] = "unavailable"
+    return JsonResponse(status, status=200 if status["database"] == "ok" else 503)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # Rendered without the request's context: the database may be the reason for the error.
+    return HttpResponseServerError(render_to_string("500.html", {"forum_name": settings.FORUM_NAME}))
