@@ -1,0 +1,45 @@
+# Forum Portal. `make run` serves the portal with demo data; `make test` runs every check.
+# Needs Python 3.11+, Node 18+ and make; Java 11+ for the HTML checker in the browser tests.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEV_ENV := DJANGO_DEBUG=1
+
+.PHONY: run setup assets test lint test-only bench clean
+
+run: setup
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py createcachetable
+	$(DEV_ENV) $(PY) manage.py seed_demo
+	$(DEV_ENV) bin/run-dev
+
+setup: $(VENV)/.installed node_modules/.installed assets
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+	npm run --silent build
+
+# Lint, format, migrations and the whole test suite. Set DATABASE_URL and REDIS_URL to run on
+# PostgreSQL and Redis (as CI does); without them it runs on SQLite and skips the worker tests.
+test: setup lint test-only
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test-only:
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf var/staticfiles static/build static/govuk
