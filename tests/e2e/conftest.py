@@ -1,0 +1,150 @@
+"""Browser tests: real Chromium, driven by Playwright, against a live server.
+
+Every page a test visits is checked with ``check(page)``: axe-core for WCAG 2.2 AA and the Nu HTML
+checker for valid HTML. Adding a page to the checks is that one line after the visit.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test's thread; Django's ORM refuses to run in a
+# thread with a running loop unless told it is safe, which it is here (one thread, no await).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does it)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, settings):
+    settings.SITE_URL = live_server.url
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _send_mail_in_process(settings):
+    """Mail queued during a browser test is sent at once, to Django's test outbox."""
+    from forum_portal.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+class HtmlChecker:
+    """The Nu HTML checker, run once as a local web service for the whole session."""
+
+    def __init__(self):
+        if shutil.which("java") is None:
+            pytest.skip("Java is not installed, so the Nu HTML checker cannot run (.ci/run installs it)")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.process = subprocess.Popen(
+            ["java", "-Xss512k", "-cp", str(VNU_JAR), "nu.validator.servlet.Main", f"127.0.0.1:{self.port}"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        self.close()
+        raise RuntimeError("The Nu HTML checker did not start within 60 s")
+
+    def errors(self, html: str) -> list[str]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/?out=json",
+            data=html.encode("utf-8"),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            messages = json.load(response)["messages"]
+        return [
+            f"line {message.get('lastLine', '?')}: {message['message']}"
+            for message in messages
+            if message["type"] == "error" or message.get("subType") == "fatal"
+        ]
+
+    def close(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def html_checker():
+    checker = HtmlChecker()
+    yield checker
+    checker.close()
+
+
+@pytest.fixture
+def check(html_checker):
+    """Check the page now showing: 0 axe violations (WCAG 2.2 AA) and 0 HTML errors."""
+    axe_source = AXE_JS.read_text()
+
+    def check_page(page: Page) -> None:
+        page.wait_for_load_state("load")
+        # Run axe through evaluate, which the page's Content-Security-Policy does not block.
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_TAGS,
+        )
+        violations = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+            + ", ".join(node["target"][0] for node in violation["nodes"][:3])
+            for violation in result["violations"]
+        ]
+        assert violations == [], f"axe found problems on {page.url}:\n" + "\n".join(violations)
+
+        html = page.content()
+        if not html.lower().startswith("<!doctype"):
+            html = "<!DOCTYPE html>\n" + html  # page.content() serialises the DOM without the doctype
+        errors = html_checker.errors(html)
+        assert errors == [], f"The HTML checker found errors on {page.url}:\n" + "\n".join(errors)
+
+    return check_page

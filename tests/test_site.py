@@ -1,0 +1,150 @@
+"""The portal as a whole: public pages, health, security settings, demo data."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import OperationalError, connection
+from django.urls import reverse
+
+from forum_portal.people.models import Membership, Organisation, ParentCarerProfile, User
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["home", "about", "accessibility", "privacy"])
+def test_public_page_sets_no_cookies_and_has_security_headers(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert response.cookies == {}
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "style-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+
+
+def test_home_page_explains_the_four_steps(client):
+    content = client.get(reverse("home")).content.decode()
+
+    for step in ["Information", "Consultation", "Participation", "Co-production"]:
+        assert step in content
+
+
+@pytest.fixture
+def broker_away():
+    """Point Celery at a port where nothing listens, as if the broker were down."""
+    from forum_portal.celery import app as celery_app
+
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
+    yield
+    celery_app.conf.broker_url = original
+
+
+def test_healthz_reports_database_and_broker(client, broker_away):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "unavailable"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    # Django's connection is replaced, not the portal's code: the view must cope with any refusal.
+    monkeypatch.setattr(connection, "cursor", refuse)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+def test_unknown_confirmation_link_says_so_and_offers_a_new_one(client):
+    response = client.get("/accounts/confirm-email/not-a-real-key/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "This link has expired or is not valid" in content
+
+
+def test_sign_in_is_refused_after_five_failures_even_with_the_right_password(client):
+    User.objects.create_user("limited@example.org", "the-right-password")
+    login = reverse("account_login")
+    for _ in range(5):
+        client.post(login, {"login": "limited@example.org", "password": "wrong"})
+
+    response = client.post(login, {"login": "limited@example.org", "password": "the-right-password"})
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_seed_demo_refuses_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("seed_demo")
+
+
+def test_seed_demo_twice_creates_the_same_people(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (User.objects.count(), Organisation.objects.count(), Membership.objects.count())
+
+    call_command("seed_demo")
+
+    assert (User.objects.count(), Organisation.objects.count(), Membership.objects.count()) == counts
+    assert Organisation.objects.filter(kind=Organisation.Kind.FORUM).count() == 1
+    assert ParentCarerProfile.objects.count() == 5
+    output = capsys.readouterr().out
+    assert "parent@example.org" in output
+    assert "officer@council.example.org" in output
+    assert "staff@example.org" in output
+    assert "two-factor secret:" in output
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST", "DATABASE_URL"))
+    }
+    env.update(
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="a-production-like-secret-key-" + "x" * 40,
+        DJANGO_ALLOWED_HOSTS="portal.example.org",
+    )
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_settings_refuse_to_start_without_a_secret_key_in_production():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST"))}
+    env.update(DJANGO_DEBUG="0")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 1
+    assert "Set DJANGO_SECRET_KEY" in result.stderr
