@@ -8,12 +8,23 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
+from forum_portal import ladder
 from forum_portal.celery import app as celery_app
 from forum_portal.people.views import PortalPermissionMixin
 
 
 class HomeView(TemplateView):
+    """The four steps of the ladder, each with what is happening on it now."""
+
     template_name = "pages/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["panels"] = {
+            rung.app_label: (rung, rung.home_context(self.request) if rung.home_context else {})
+            for rung in ladder.rungs()
+        }
+        return context
 
 
 class DashboardView(PortalPermissionMixin, TemplateView):
@@ -25,6 +36,12 @@ class DashboardView(PortalPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = self.request.user.memberships.select_related("organisation")
+        panels = []
+        for rung in ladder.rungs():
+            panel = rung.dashboard_context(self.request) if rung.dashboard_context else None
+            if panel is not None:
+                panels.append((rung, panel))
+        context["panels"] = panels
         return context
 
 

@@ -62,7 +62,8 @@ class Command(BaseCommand):
             ("Forum staff", people.staff),
             ("Forum admin (Django admin)", people.admin),
         ]
-        self.stdout.write(self.style.SUCCESS("\nDemo data is ready. Sign in at " + settings.SITE_URL + "/accounts/login/"))
+        sign_in_url = f"{settings.SITE_URL}/accounts/login/"
+        self.stdout.write(self.style.SUCCESS(f"\nDemo data is ready. Sign in at {sign_in_url}"))
         self.stdout.write(f"Every demo account's password is: {DEMO_PASSWORD}\n")
         for role, user in rows:
             line = f"  {role:<28} {user.email:<30}"
