@@ -116,9 +116,7 @@ def test_seed_demo_twice_creates_the_same_people(settings, capsys):
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    env = {
-        key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST", "DATABASE_URL"))
-    }
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST", "DATABASE_URL"))}
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="a-production-like-secret-key-" + "x" * 40,

@@ -23,12 +23,14 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
         # The outbox is a record of what was sent: it can be read and failed mail resent, not edited.
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a row frees its dedupe key, and the next reminder run would send that mail again.
+        return False
+
     @admin.action(description="Send the selected failed emails again")
     def resend(self, request, queryset):
-        failed = list(queryset.filter(status=OutgoingEmail.Status.FAILED))
-        for email in failed:
-            services.resend_email(email)
-        self.message_user(request, f"{len(failed)} failed email(s) queued again.", messages.SUCCESS)
+        requeued = sum(services.resend_email(email) for email in queryset.filter(status=OutgoingEmail.Status.FAILED))
+        self.message_user(request, f"{requeued} failed email(s) queued again.", messages.SUCCESS)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "counts_by_day": outbox_counts_by_day()[:14]}

@@ -3,7 +3,12 @@
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 
-from .models import OutgoingEmail
+from .models import EmailOptOut, OutgoingEmail
+
+
+def opted_out_kinds(address: str) -> set[str]:
+    """Keys of the kinds of email ``address`` has switched off (opt-outs are kept lower-case)."""
+    return set(EmailOptOut.objects.filter(email=address.lower()).values_list("kind", flat=True))
 
 
 def outbox_counts_by_day(queryset: QuerySet[OutgoingEmail] | None = None) -> QuerySet:

@@ -94,7 +94,8 @@ def queue_email(
                 kind=kind,
                 recipient=address,
                 user=user,
-                subject=subject.strip(),
+                # One line: a line break in a header makes the message unsendable (BadHeaderError).
+                subject=" ".join(subject.split()),
                 body_text=body_text,
                 body_html=body_html,
                 headers=headers,
@@ -141,9 +142,13 @@ def dispatch(email_id: int) -> bool:
     try:
         send_email_task.delay(email_id)
     except Exception:  # noqa: BLE001 - any broker failure; the row is safe in the database
-        logger.warning("Could not reach the Celery broker for email %s; the sweeper will retry.", email_id)
+        logger.warning(
+            "Could not reach the Celery broker for email %s; the sweeper will retry.", email_id, exc_info=True
+        )
         return False
-    OutgoingEmail.objects.filter(pk=email_id, dispatched_at__isnull=True).update(dispatched_at=timezone.now())
+    # Stamp every hand-over, not only the first: the sweeper re-dispatches queued rows whose last
+    # hand-over is older than NOTIFY_STALE_AFTER, and would otherwise do so on every run.
+    OutgoingEmail.objects.filter(pk=email_id).update(dispatched_at=timezone.now())
     return True
 
 
@@ -208,20 +213,25 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
 
 
 def _is_permanent(exc: smtplib.SMTPException) -> bool:
+    """5xx replies are permanent; 4xx ones (a full mailbox, greylisting) are worth another try."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return True
+        # Refused recipients carry their own replies: {address: (code, message)}.
+        codes = [code for code, _message in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
     code = getattr(exc, "smtp_code", None)
     return isinstance(code, int) and 500 <= code < 600
 
 
 def _record_failure(email: OutgoingEmail, exc: Exception, *, permanent: bool) -> SendResult:
     error = f"{type(exc).__name__}: {exc}"[:2000]
+    # Only the row this attempt took: if the sweeper already gave it to another worker, that one decides.
+    taken = OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.SENDING)
     if permanent or email.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
-        OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.FAILED, last_error=error)
+        taken.update(status=OutgoingEmail.Status.FAILED, last_error=error)
         logger.error("Email %s failed for good after %s attempts: %s", email.pk, email.attempts, error)
         return SendResult(Outcome.FAILED)
     retry_in = min(60 * 2 ** (email.attempts - 1), 3600)
-    OutgoingEmail.objects.filter(pk=email.pk).update(
+    taken.update(
         status=OutgoingEmail.Status.QUEUED,
         last_error=error,
         not_before=timezone.now() + timedelta(seconds=retry_in),
@@ -235,15 +245,21 @@ def sweep_outbox(*, now: datetime | None = None) -> dict[str, int]:
     """Put back what a dead worker left in ``sending``, and dispatch due mail nobody dispatched.
 
     A row is left in ``sending`` when its worker died before recording the outcome; after
-    ``NOTIFY_STALE_AFTER`` it is queued again. Queued rows that are due and were never handed to a
-    worker (the broker was away, or they waited out quiet hours or a backoff), or were handed over
-    longer ago than that, are dispatched again; the lock in ``send_queued_email`` keeps that safe.
+    ``NOTIFY_STALE_AFTER`` it is queued again, unless that was its last attempt: a message that
+    kills its worker every time must not be tried forever, so it fails. Queued rows that are due
+    and were never handed to a worker (the broker was away, or they waited out quiet hours or a
+    backoff), or were handed over longer ago than that, are dispatched again; the lock in
+    ``send_queued_email`` keeps that safe. The first dispatch the broker refuses ends the run:
+    each refusal takes the broker's connection timeout, and the next run picks up the rest.
     """
     now = now or timezone.now()
     stale_before = now - settings.NOTIFY_STALE_AFTER
-    requeued = OutgoingEmail.objects.filter(
-        status=OutgoingEmail.Status.SENDING, sending_started_at__lt=stale_before
-    ).update(status=OutgoingEmail.Status.QUEUED, dispatched_at=None)
+    stale = OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENDING, sending_started_at__lt=stale_before)
+    failed = stale.filter(attempts__gte=settings.NOTIFY_MAX_ATTEMPTS).update(
+        status=OutgoingEmail.Status.FAILED,
+        last_error="The worker stopped while sending, on the last attempt; the message may have been delivered.",
+    )
+    requeued = stale.update(status=OutgoingEmail.Status.QUEUED, dispatched_at=None)
 
     due_ids = list(
         OutgoingEmail.objects.filter(status=OutgoingEmail.Status.QUEUED, not_before__lte=now)
@@ -251,16 +267,22 @@ def sweep_outbox(*, now: datetime | None = None) -> dict[str, int]:
         .order_by("not_before")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    dispatched = sum(1 for email_id in due_ids if dispatch(email_id))
-    return {"requeued": requeued, "dispatched": dispatched}
+    dispatched = 0
+    for email_id in due_ids:
+        if not dispatch(email_id):
+            break
+        dispatched += 1
+    return {"requeued": requeued, "failed": failed, "dispatched": dispatched}
 
 
-def resend_email(email: OutgoingEmail) -> None:
-    """Queue a failed email again, as a forum admin asks from the admin."""
-    OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.FAILED).update(
+def resend_email(email: OutgoingEmail) -> bool:
+    """Queue a failed email again, as a forum admin asks from the admin. Other rows are left alone."""
+    requeued = OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.FAILED).update(
         status=OutgoingEmail.Status.QUEUED, attempts=0, not_before=timezone.now(), dispatched_at=None
     )
-    transaction.on_commit(lambda: dispatch(email.pk))
+    if requeued:
+        transaction.on_commit(lambda: dispatch(email.pk))
+    return bool(requeued)
 
 
 # --- Preferences ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from forum_portal.people.views import PortalPermissionMixin
 
 from . import kinds, services
 from .forms import EmailPreferencesForm
-from .models import EmailOptOut
+from .selectors import opted_out_kinds
 
 
 class EmailPreferencesView(PortalPermissionMixin, FormView):
@@ -18,7 +18,7 @@ class EmailPreferencesView(PortalPermissionMixin, FormView):
     form_class = EmailPreferencesForm
 
     def get_initial(self):
-        opted_out = set(EmailOptOut.objects.filter(email=self.request.user.email).values_list("kind", flat=True))
+        opted_out = opted_out_kinds(self.request.user.email)
         return {"wanted": [kind.key for kind in kinds.switchable() if kind.key not in opted_out]}
 
     def get_context_data(self, **kwargs):
