@@ -35,8 +35,8 @@ def test_public_page_sets_no_cookies_and_has_security_headers(client, name):
 def test_home_page_explains_the_four_steps(client):
     content = client.get(reverse("home")).content.decode()
 
-    for step in ["Information", "Consultation", "Participation", "Co-production"]:
-        assert step in content
+    for step in ["Find information", "Have your say", "Take part", "Work as equal partners"]:
+        assert f'<h3 class="govuk-heading-m">{step}</h3>' in content
 
 
 @pytest.fixture

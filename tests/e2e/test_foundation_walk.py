@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 
 def test_visitor_reads_the_public_pages(page, check):
     for path, heading in [
-        ("/", "Have your say"),
+        ("/", "Brookshire Parent Carer Forum"),
         ("/about/", "About the forum"),
         ("/accessibility/", "Accessibility statement"),
         ("/privacy/", "Privacy notice"),

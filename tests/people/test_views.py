@@ -74,7 +74,7 @@ def test_profile_rejects_data_without_consent_and_keeps_what_was_typed(client):
 def test_profile_rejects_a_malformed_postcode_district(client):
     client.force_login(ParentCarerFactory())
 
-    response = client.post(reverse("people:profile"), {"postcode_consent": "on", "postcode_district": "HELLO"})
+    response = client.post(reverse("people:profile"), {"postcode_consent": "on", "postcode_district": "12AB"})
 
     assert "Enter the first part of a postcode, like BS16 or M1" in response.content.decode()
 
