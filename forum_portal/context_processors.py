@@ -5,4 +5,8 @@ from forum_portal import ladder
 
 def portal(request):
     """Values every page uses. No database access here: the floor page must need none."""
-    return {"forum_name": settings.FORUM_NAME, "ladder_rungs": ladder.rungs()}
+    return {
+        "forum_name": settings.FORUM_NAME,
+        "forum_contact_email": settings.FORUM_CONTACT_EMAIL,
+        "ladder_rungs": ladder.rungs(),
+    }

@@ -36,6 +36,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # The portal's own name and address, used in pages and emails.
 FORUM_NAME = env("FORUM_NAME", default="Brookshire Parent Carer Forum")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+FORUM_CONTACT_EMAIL = env("FORUM_CONTACT_EMAIL", default="hello@example.org")
 
 INSTALLED_APPS = [
     "forum_portal.apps.PortalAdminConfig",
@@ -163,6 +164,10 @@ NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
 # A message left "sending" this long belongs to a worker that died; the sweeper queues it again.
 NOTIFY_STALE_AFTER = timedelta(minutes=env.int("NOTIFY_STALE_AFTER_MINUTES", default=10))
 
+# How long things are kept (the privacy notice states these periods).
+RETAIN_UNVERIFIED_ACCOUNTS = timedelta(days=env.int("RETAIN_UNVERIFIED_ACCOUNTS_DAYS", default=30))
+RETAIN_EMAIL_RECORDS = timedelta(days=env.int("RETAIN_EMAIL_RECORDS_DAYS", default=365))
+
 # --- Celery ------------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
@@ -187,6 +192,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notify.sweep_outbox_task", "schedule": 60.0},
     # Delete expired sign-in sessions from the database every night.
     "clear-expired-sessions": {"task": "people.clear_expired_sessions_task", "schedule": crontab(hour=3, minute=15)},
+    # Delete accounts never verified within RETAIN_UNVERIFIED_ACCOUNTS.
+    "delete-unverified-accounts": {
+        "task": "people.delete_unverified_accounts_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Delete outbox rows (and so their bodies) older than RETAIN_EMAIL_RECORDS.
+    "delete-old-email-records": {"task": "notify.delete_old_emails_task", "schedule": crontab(hour=3, minute=45)},
 }
 
 # --- Static files and pages -----------------------------------------------------------------------

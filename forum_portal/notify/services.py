@@ -323,3 +323,18 @@ def set_preferences(address: str, *, wanted: set[str]) -> None:
         EmailOptOut.objects.filter(email=address, kind__in=wanted & switchable).delete()
         for kind in switchable - wanted:
             EmailOptOut.objects.get_or_create(email=address, kind=kind)
+
+
+def delete_old_email_bodies(*, now: datetime | None = None) -> int:
+    """Blank the text of emails older than RETAIN_EMAIL_RECORDS.
+
+    The row stays, with its kind, recipient, status and dedupe key, so the record that a message
+    was sent survives and a late job cannot send it again; what it said is deleted.
+    """
+    now = now or timezone.now()
+    return (
+        OutgoingEmail.objects.filter(created_at__lt=now - settings.RETAIN_EMAIL_RECORDS)
+        .exclude(body_text="", body_html="")
+        .exclude(status__in=[OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.SENDING])
+        .update(body_text="", body_html="", headers={})
+    )

@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -88,3 +90,19 @@ def add_membership(
         user=user, organisation=organisation, defaults={"role": role, "job_title": job_title}
     )
     return membership
+
+
+def delete_unverified_accounts(*, now=None) -> int:
+    """Delete accounts whose email address was never verified within RETAIN_UNVERIFIED_ACCOUNTS.
+
+    Officers, forum staff and admins are never deleted this way: their accounts are made by the
+    forum, not by signing up.
+    """
+    now = now or timezone.now()
+    verified = EmailAddress.objects.filter(verified=True).values("user_id")
+    stale = User.objects.filter(
+        date_joined__lt=now - settings.RETAIN_UNVERIFIED_ACCOUNTS, is_staff=False, memberships__isnull=True
+    ).exclude(pk__in=verified)
+    stale_ids = list(stale.values_list("pk", flat=True))
+    User.objects.filter(pk__in=stale_ids).delete()
+    return len(stale_ids)

@@ -525,3 +525,24 @@ def test_set_preferences_switches_off_exactly_the_unwanted_kinds(test_kinds):
 
     switchable = {kind.key for kind in kinds.switchable()}
     assert opted_out_kinds("ROBIN@example.org") == switchable - {"test_events"}
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+def test_delete_old_email_bodies_blanks_old_finished_mail_only(time_machine):
+    time_machine.move_to("2025-01-01 12:00Z", tick=False)
+    old_sent = set_row(queue(dedupe_key="old:sent", body_html="<p>Hello</p>"), status="sent", sent_at=NOW)
+    old_queued = queue(dedupe_key="old:queued")
+    time_machine.move_to("2025-12-01 12:00Z", tick=False)
+    recent_sent = set_row(queue(dedupe_key="recent:sent"), status="sent", sent_at=NOW)
+    time_machine.move_to("2026-01-15 12:00Z", tick=False)
+
+    blanked = services.delete_old_email_bodies()
+
+    assert blanked == 1
+    rows = {row.dedupe_key: row for row in OutgoingEmail.objects.all()}
+    assert (rows["old:sent"].body_text, rows["old:sent"].body_html, rows["old:sent"].status) == ("", "", "sent")
+    assert rows["old:sent"].recipient == old_sent.recipient
+    assert rows["old:queued"].body_text == old_queued.body_text
+    assert rows["recent:sent"].body_text == recent_sent.body_text

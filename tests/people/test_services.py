@@ -1,7 +1,7 @@
 import pytest
 
 from forum_portal.people import services
-from forum_portal.people.models import ChildAgeBand, ChildNeed, ConsentRecord, Membership, ParentCarerProfile
+from forum_portal.people.models import ChildAgeBand, ChildNeed, ConsentRecord, Membership, ParentCarerProfile, User
 from tests.factories import OrganisationFactory, ParentCarerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,22 @@ def test_add_membership_twice_updates_the_role():
     services.add_membership(user, organisation, role=Membership.Role.MANAGER, job_title="Lead")
 
     assert list(Membership.objects.filter(user=user).values_list("role", "job_title")) == [("manager", "Lead")]
+
+
+def test_delete_unverified_accounts_removes_only_old_unverified_sign_ups(time_machine):
+    time_machine.move_to("2026-01-01 12:00Z")
+    old_unverified = UserFactory(verified=False)
+    old_verified = UserFactory()
+    old_officer_unverified = UserFactory(verified=False)
+    Membership.objects.create(user=old_officer_unverified, organisation=OrganisationFactory())
+    time_machine.move_to("2026-01-25 12:00Z")
+    recent_unverified = UserFactory(verified=False)
+    time_machine.move_to("2026-02-01 12:00Z")
+
+    deleted = services.delete_unverified_accounts()
+
+    assert deleted == 1
+    assert sorted(User.objects.values_list("pk", flat=True)) == sorted(
+        [old_verified.pk, old_officer_unverified.pk, recent_unverified.pk]
+    )
+    assert not User.objects.filter(pk=old_unverified.pk).exists()
