@@ -87,7 +87,7 @@ def test_sign_in_is_refused_after_five_failures_even_with_the_right_password(cli
     response = client.post(login, {"login": "limited@example.org", "password": "the-right-password"})
 
     assert response.status_code == 200
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "Too many failed attempts to sign in. Wait 5 minutes and try again" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -77,11 +77,19 @@ class HtmlChecker:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.process = subprocess.Popen(
-            ["java", "-Xss512k", "-cp", str(VNU_JAR), "nu.validator.servlet.Main", f"127.0.0.1:{self.port}"],
+            [
+                "java",
+                "-Xss16m",
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                "-cp",
+                str(VNU_JAR),
+                "nu.validator.servlet.Main",
+                str(self.port),
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts Java slowly
         while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1):
@@ -89,7 +97,7 @@ class HtmlChecker:
             except OSError:
                 time.sleep(0.3)
         self.close()
-        raise RuntimeError("The Nu HTML checker did not start within 60 s")
+        raise RuntimeError("The Nu HTML checker did not start within 180 s")
 
     def errors(self, html: str) -> list[str]:
         request = urllib.request.Request(
