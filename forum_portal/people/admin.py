@@ -75,14 +75,25 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
 
 
-class ChildAgeBandInline(admin.TabularInline):
+class ConsentedDataInline(admin.TabularInline):
+    """Read-only: this data is kept only with the member's own consent, given on their profile."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ChildAgeBandInline(ConsentedDataInline):
     model = ChildAgeBand
-    extra = 0
 
 
-class ChildNeedInline(admin.TabularInline):
+class ChildNeedInline(ConsentedDataInline):
     model = ChildNeed
-    extra = 0
 
 
 @admin.register(ParentCarerProfile)
@@ -93,6 +104,13 @@ class ParentCarerProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     list_select_related = ["user"]
     inlines = [ChildAgeBandInline, ChildNeedInline]
+    readonly_fields = [
+        "privacy_notice_accepted_at",
+        "postcode_district",
+        "postcode_consented_at",
+        "age_bands_consented_at",
+        "needs_consented_at",
+    ]
 
     @admin.display(boolean=True, description="age bands consented")
     def shares_age_bands(self, profile):
