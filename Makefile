@@ -41,5 +41,10 @@ lint:
 test-only:
 	$(VENV)/bin/pytest
 
+# Speed of every key page against the floor page, on PostgreSQL (see bench/run.py).
+bench: setup
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
+	$(PY) bench/run.py
+
 clean:
 	rm -rf var/staticfiles static/build static/govuk

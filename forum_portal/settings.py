@@ -36,6 +36,8 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 FORUM_NAME = env("FORUM_NAME", default="Brookshire Parent Carer Forum")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 FORUM_CONTACT_EMAIL = env("FORUM_CONTACT_EMAIL", default="hello@example.org")
+# Serves /bench/floor/, the page `make bench` measures every other page against. Off on a live portal.
+BENCH_FLOOR_PAGE = env.bool("BENCH_FLOOR_PAGE", default=False)
 
 INSTALLED_APPS = [
     "forum_portal.apps.PortalAdminConfig",

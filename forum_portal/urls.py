@@ -16,6 +16,7 @@ urlpatterns = [
     path("privacy/", TemplateView.as_view(template_name="pages/privacy.html"), name="privacy"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("bench/floor/", views.FloorView.as_view(), name="bench-floor"),
     path("account/", include("forum_portal.people.urls")),
     path("accounts/", include("allauth.urls")),
     path("email/", include("forum_portal.notify.urls")),

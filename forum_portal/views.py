@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
@@ -25,6 +25,20 @@ class HomeView(TemplateView):
             for rung in ladder.rungs()
         }
         return context
+
+
+class FloorView(TemplateView):
+    """The benchmark's floor: the layout with no database access, to measure pages against.
+
+    Served only when BENCH_FLOOR_PAGE is on (``make bench`` turns it on); a 404 otherwise.
+    """
+
+    template_name = "pages/floor.html"
+
+    def get(self, request, *args, **kwargs):
+        if not settings.BENCH_FLOOR_PAGE:
+            raise Http404
+        return super().get(request, *args, **kwargs)
 
 
 class DashboardView(PortalPermissionMixin, TemplateView):

@@ -1,0 +1,10 @@
+-- Print what the benchmark needs after a wrk run, as one line of JSON.
+done = function(summary, latency, requests)
+  local seconds = summary.duration / 1e6
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.status + summary.errors.timeout
+  io.write(string.format(
+    '{"requests": %d, "rps": %.1f, "p50_ms": %.2f, "p95_ms": %.2f, "errors": %d}\n',
+    summary.requests, summary.requests / seconds,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, errors))
+end
