@@ -198,7 +198,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "people.delete_unverified_accounts_task",
         "schedule": crontab(hour=3, minute=30),
     },
-    # Delete outbox rows (and so their bodies) older than RETAIN_EMAIL_RECORDS.
+    # Build "Download my data" requests whose task never reached a worker.
+    "build-waiting-exports": {"task": "people.build_waiting_exports_task", "schedule": 300.0},
+    # Delete data downloads 7 days after they were asked for.
+    "delete-expired-exports": {"task": "people.delete_expired_exports_task", "schedule": crontab(hour=4, minute=0)},
+    # Blank the text of emails older than RETAIN_EMAIL_RECORDS.
     "delete-old-email-records": {"task": "notify.delete_old_emails_task", "schedule": crontab(hour=3, minute=45)},
 }
 

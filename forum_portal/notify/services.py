@@ -115,7 +115,12 @@ def queue_email(
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
     """Subject, plain text and HTML of ``templates/emails/<template>.*``."""
-    context = {"forum_name": settings.FORUM_NAME, "site_url": settings.SITE_URL, **context}
+    context = {
+        "forum_name": settings.FORUM_NAME,
+        "forum_contact_email": settings.FORUM_CONTACT_EMAIL,
+        "site_url": settings.SITE_URL,
+        **context,
+    }
     subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
     body_text = render_to_string(f"emails/{template}.txt", context)
     body_html = render_to_string(f"emails/{template}.html", context)

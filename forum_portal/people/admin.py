@@ -1,8 +1,18 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from .models import ChildAgeBand, ChildNeed, ConsentRecord, Membership, Organisation, ParentCarerProfile, User
+from . import services
+from .models import (
+    ChildAgeBand,
+    ChildNeed,
+    ConsentRecord,
+    DataExport,
+    Membership,
+    Organisation,
+    ParentCarerProfile,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -39,6 +49,26 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["date_joined", "last_login"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    actions = ["delete_on_request"]
+
+    def get_actions(self, request):
+        # Accounts are deleted only through delete_account, which keeps answers and decisions.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Delete the selected accounts (on the person's written request)")
+    def delete_on_request(self, request, queryset):
+        count = 0
+        for user in queryset:
+            services.delete_account(user, by=request.user)
+            count += 1
+        self.message_user(
+            request, f"{count} account(s) deleted; answers and decisions kept without names.", messages.SUCCESS
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent_carer_profile")
@@ -134,3 +164,15 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # the consent history is evidence; it is never edited
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "user", "status", "progress", "expires_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "status", "progress", "file", "created_at", "ready_at", "expires_at"]
+
+    def has_add_permission(self, request):
+        return False

@@ -5,3 +5,6 @@ class PeopleConfig(AppConfig):
     name = "forum_portal.people"
     label = "people"
     verbose_name = "People and organisations"
+
+    def ready(self):
+        from . import privacy  # noqa: F401 - registers the kernel's personal data sections

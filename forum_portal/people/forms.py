@@ -148,3 +148,33 @@ class LeaveForumForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.layout = Layout(Field.checkbox("confirm"), Button.warning("submit", "Leave the forum"))
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="So we know it is really you.",
+        error_messages={"required": "Enter your password"},
+    )
+    confirm = forms.BooleanField(
+        label="I understand my account will be deleted and this cannot be undone",
+        error_messages={"required": "Tick the box to confirm you want to delete your account"},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("password", field_width=Fluid.ONE_HALF),
+            Field.checkbox("confirm"),
+            Button.warning("submit", "Delete my account"),
+        )
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That password is not right")
+        return password

@@ -237,3 +237,30 @@ class ConsentRecord(models.Model):
     def __str__(self):
         verb = "gave" if self.given else "withdrew"
         return f"{self.user} {verb} consent: {self.get_purpose_display()}"
+
+
+class DataExport(models.Model):
+    """A person's "Download my data" request: built in the background, kept for 7 days."""
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", "Preparing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the sections collected.")
+    file = models.FileField(upload_to="exports/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "data download"
+
+    def __str__(self):
+        return f"Data download for {self.user} ({self.get_status_display()})"
+
+    def is_expired(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.expires_at

@@ -1,13 +1,36 @@
 """Writes about people: joining the forum and the consents that guard a member's optional data."""
 
+import csv
+import io
+import json
+import logging
+import uuid
+import zipfile
 from collections.abc import Iterable
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import ChildAgeBand, ChildNeed, ConsentRecord, Membership, Organisation, ParentCarerProfile, User
+from forum_portal.notify.services import queue_email
+
+from . import privacy
+from .models import (
+    ChildAgeBand,
+    ChildNeed,
+    ConsentRecord,
+    DataExport,
+    Membership,
+    Organisation,
+    ParentCarerProfile,
+    User,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def join_forum(user: User, *, full_name: str = "") -> ParentCarerProfile:
@@ -106,3 +129,133 @@ def delete_unverified_accounts(*, now=None) -> int:
     stale_ids = list(stale.values_list("pk", flat=True))
     User.objects.filter(pk__in=stale_ids).delete()
     return len(stale_ids)
+
+
+# --- Privacy: download my data, delete my account ----------------------------------------------
+
+DATA_EXPORT_LIFETIME = timedelta(days=7)
+
+
+def request_data_export(user: User) -> DataExport:
+    """Start preparing a download of everything the portal holds about ``user``.
+
+    Only one is prepared at a time: asking again while one is being prepared returns that one.
+    """
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per person
+        export = DataExport.objects.filter(user=user, status=DataExport.Status.PREPARING).first()
+        if export is not None:
+            return export
+        export = DataExport.objects.create(user=user, expires_at=timezone.now() + DATA_EXPORT_LIFETIME)
+        transaction.on_commit(lambda: _start_building(export.pk))
+    return export
+
+
+def _start_building(export_id: int) -> None:
+    from .tasks import build_data_export_task
+
+    try:
+        build_data_export_task.delay(export_id)
+    except Exception:  # noqa: BLE001 - the broker is away; build_waiting_exports picks it up later
+        logger.warning("Could not reach the broker for data download %s; it will be built later.", export_id)
+
+
+def build_data_export(export: DataExport) -> DataExport:
+    """Collect every registered section into a ZIP of JSON and CSV, then email the person a link.
+
+    Progress is saved after each section so the person's page can show it.
+    """
+    sections = privacy.sections()
+    everything = {}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, section in enumerate(sections, start=1):
+            rows = section.collect(export.user)
+            everything[section.key] = {"title": section.title, "rows": rows}
+            archive.writestr(f"{section.key}.csv", _rows_to_csv(rows))
+            DataExport.objects.filter(pk=export.pk).update(progress=round(100 * done / len(sections)))
+        archive.writestr("everything.json", json.dumps(everything, indent=2, ensure_ascii=False, default=str))
+        archive.writestr(
+            "README.txt",
+            f"Everything {settings.FORUM_NAME} holds about {export.user.email}, prepared "
+            f"{timezone.now():%d %B %Y at %H:%M}.\n"
+            "everything.json has all of it; each .csv file has one part, for a spreadsheet.\n",
+        )
+    with transaction.atomic():
+        export.file.save(f"{uuid.uuid4().hex}.zip", ContentFile(buffer.getvalue()), save=False)
+        export.status = DataExport.Status.READY
+        export.progress = 100
+        export.ready_at = timezone.now()
+        export.save(update_fields=["file", "status", "progress", "ready_at"])
+        queue_email(
+            kind="account",
+            to=export.user,
+            template="data_export_ready",
+            context={"export": export, "url": settings.SITE_URL + reverse("people:data-export")},
+            dedupe_key=f"data_export_ready:{export.pk}",
+        )
+    return export
+
+
+def _rows_to_csv(rows: list[dict]) -> str:
+    output = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(output, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({key: spreadsheet_safe(value) for key, value in row.items()} for row in rows)
+    return output.getvalue()
+
+
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def build_waiting_exports(*, now=None) -> int:
+    """Build downloads still preparing after 5 minutes (their task never reached a worker)."""
+    now = now or timezone.now()
+    waiting = DataExport.objects.filter(
+        status=DataExport.Status.PREPARING, created_at__lt=now - timedelta(minutes=5)
+    ).select_related("user")
+    built = 0
+    for export in waiting:
+        build_data_export(export)
+        built += 1
+    return built
+
+
+def delete_expired_exports(*, now=None) -> int:
+    """Delete downloads (and their files) 7 days after they were asked for."""
+    now = now or timezone.now()
+    expired = list(DataExport.objects.filter(expires_at__lte=now))
+    for export in expired:
+        export.file.delete(save=False)
+        export.delete()
+    return len(expired)
+
+
+def delete_account(user: User, *, by: User | None = None) -> None:
+    """Delete ``user``'s account and what is only theirs; keep what others rely on, anonymised.
+
+    Each registered privacy section first cuts the person's link to what must stay (consultation
+    answers, co-production decisions), so published results do not change. A confirmation goes to
+    the address the account had.
+    """
+    address = user.email
+    by_someone_else = by is not None and by.pk != user.pk
+    with transaction.atomic():
+        for section in privacy.sections():
+            if section.anonymise is not None:
+                section.anonymise(user)
+        for export in DataExport.objects.filter(user=user):
+            export.file.delete(save=False)
+        user.delete()
+        queue_email(
+            kind="account",
+            to=address,
+            template="account_deleted",
+            context={"by_staff": by_someone_else},
+            dedupe_key=f"account_deleted:{uuid.uuid4()}",
+        )

@@ -5,6 +5,7 @@ from celery import shared_task
 from django.conf import settings
 
 from . import services
+from .models import DataExport
 
 logger = logging.getLogger(__name__)
 
@@ -19,4 +20,23 @@ def clear_expired_sessions_task() -> None:
 def delete_unverified_accounts_task() -> int:
     deleted = services.delete_unverified_accounts()
     logger.info("Deleted %s account(s) never verified.", deleted)
+    return deleted
+
+
+@shared_task(name="people.build_data_export_task", acks_late=True, ignore_result=True)
+def build_data_export_task(export_id: int) -> None:
+    export = DataExport.objects.filter(pk=export_id, status=DataExport.Status.PREPARING).select_related("user").first()
+    if export is not None:
+        services.build_data_export(export)
+
+
+@shared_task(name="people.build_waiting_exports_task", acks_late=True, ignore_result=True)
+def build_waiting_exports_task() -> int:
+    return services.build_waiting_exports()
+
+
+@shared_task(name="people.delete_expired_exports_task", acks_late=True, ignore_result=True)
+def delete_expired_exports_task() -> int:
+    deleted = services.delete_expired_exports()
+    logger.info("Deleted %s expired data download(s).", deleted)
     return deleted

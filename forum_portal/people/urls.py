@@ -9,4 +9,7 @@ urlpatterns = [
     path("forum/join/", views.JoinForumView.as_view(), name="join"),
     path("forum/profile/", views.ProfileView.as_view(), name="profile"),
     path("forum/leave/", views.LeaveForumView.as_view(), name="leave"),
+    path("data/", views.DataExportView.as_view(), name="data-export"),
+    path("data/<int:pk>/download/", views.DataExportDownloadView.as_view(), name="data-export-download"),
+    path("delete/", views.DeleteAccountView.as_view(), name="account-delete"),
 ]

@@ -1,13 +1,17 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from . import services
-from .forms import JoinForumForm, LeaveForumForm, ProfileDataForm
+from .forms import DeleteAccountForm, JoinForumForm, LeaveForumForm, ProfileDataForm
+from .models import DataExport
 from .rules import has_two_factor, needs_two_factor
 from .selectors import consent_history
 
@@ -88,3 +92,47 @@ class LeaveForumView(PortalPermissionMixin, FormView):
         services.leave_forum(self.request.user)
         messages.success(self.request, "You have left the forum. Your profile and its details are deleted.")
         return super().form_valid(form)
+
+
+class DataExportView(PortalPermissionMixin, TemplateView):
+    """Download my data: ask for a download, watch it being prepared, fetch it."""
+
+    permission_required = "people.view_own_account"
+    template_name = "people/dataexport_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["exports"] = DataExport.objects.filter(user=self.request.user).order_by("-created_at")[:5]
+        return context
+
+    def post(self, request, *args, **kwargs):
+        services.request_data_export(request.user)
+        messages.success(request, "We are preparing your data. We will email you when it is ready to download.")
+        return redirect("people:data-export")
+
+
+class DataExportDownloadView(PortalPermissionMixin, View):
+    permission_required = "people.view_own_account"
+
+    def get(self, request, pk):
+        # Someone else's download, or one that has expired, does not exist for this person.
+        export = DataExport.objects.filter(pk=pk, user=request.user, status=DataExport.Status.READY).first()
+        if export is None or export.is_expired():
+            raise Http404
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename="my-forum-data.zip")
+
+
+class DeleteAccountView(PortalPermissionMixin, FormView):
+    permission_required = "people.view_own_account"
+    template_name = "people/account_delete.html"
+    form_class = DeleteAccountForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        user = self.request.user
+        logout(self.request)
+        services.delete_account(user, by=user)
+        messages.success(self.request, "Your account is deleted. We have sent a confirmation to your email address.")
+        return redirect("home")

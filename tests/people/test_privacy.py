@@ -1,0 +1,189 @@
+import io
+import json
+import os
+import zipfile
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from forum_portal.notify.models import EmailOptOut, OutgoingEmail
+from forum_portal.people import services
+from forum_portal.people.models import ConsentRecord, DataExport, ParentCarerProfile, User
+from tests.factories import OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
+from tests.factories.people import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def parent():
+    user = ParentCarerFactory(email="robin@example.org", full_name="Robin Lee")
+    services.set_profile_data(user.parent_carer_profile, postcode_district="BS16", age_bands=["5-10"], needs=["ASD"])
+    return user
+
+
+def read_zip(export: DataExport) -> dict[str, str]:
+    export.file.open("rb")
+    with zipfile.ZipFile(io.BytesIO(export.file.read())) as archive:
+        return {name: archive.read(name).decode() for name in archive.namelist()}
+
+
+def test_request_data_export_twice_while_preparing_returns_the_same_one(parent):
+    first = services.request_data_export(parent)
+
+    second = services.request_data_export(parent)
+
+    assert first.pk == second.pk
+    assert DataExport.objects.filter(user=parent).count() == 1
+
+
+def test_build_data_export_collects_every_section_and_emails_a_link(parent):
+    export = services.request_data_export(parent)
+
+    services.build_data_export(export)
+
+    export.refresh_from_db()
+    assert (export.status, export.progress) == ("ready", 100)
+    files = read_zip(export)
+    assert sorted(files) == sorted(
+        ["README.txt", "everything.json", "account.csv", "profile.csv", "consents.csv", "memberships.csv", "emails.csv"]
+    )
+    everything = json.loads(files["everything.json"])
+    assert everything["account"]["rows"][0]["email"] == "robin@example.org"
+    assert everything["profile"]["rows"][0]["postcode_district"] == "BS16"
+    assert everything["profile"]["rows"][0]["childrens_needs"] == "Autistic spectrum disorder"
+    assert [row["what"] for row in everything["consents"]["rows"]] == [
+        "Keep my postcode district",
+        "Keep my children's age bands",
+        "Keep my children's need categories",
+    ]
+    email = OutgoingEmail.objects.get(dedupe_key=f"data_export_ready:{export.pk}")
+    assert email.recipient == "robin@example.org"
+    assert f"{settings.SITE_URL}/account/data/" in email.body_text
+
+
+def test_data_export_csv_defuses_spreadsheet_formulas():
+    user = ParentCarerFactory(full_name="=HYPERLINK(1)")
+    export = services.build_data_export(services.request_data_export(user))
+
+    account_csv = read_zip(export)["account.csv"]
+
+    assert "'=HYPERLINK(1)" in account_csv
+
+
+def test_download_is_only_for_its_owner(client, parent):
+    export = services.build_data_export(services.request_data_export(parent))
+    url = reverse("people:data-export-download", args=[export.pk])
+
+    client.force_login(ParentCarerFactory())
+    other = client.get(url)
+    client.force_login(parent)
+    own = client.get(url)
+
+    assert other.status_code == 404
+    assert own.status_code == 200
+    assert own["Content-Disposition"] == 'attachment; filename="my-forum-data.zip"'
+    assert zipfile.ZipFile(io.BytesIO(b"".join(own.streaming_content))).namelist()[0].endswith(".csv")
+
+
+def test_download_after_seven_days_is_gone(client, parent, time_machine):
+    time_machine.move_to("2026-03-01 10:00Z")
+    export = services.build_data_export(services.request_data_export(parent))
+    client.force_login(parent)
+    time_machine.move_to("2026-03-08 10:01Z")
+
+    response = client.get(reverse("people:data-export-download", args=[export.pk]))
+
+    assert response.status_code == 404
+
+
+def test_delete_expired_exports_removes_file_and_row(parent, time_machine):
+    time_machine.move_to("2026-03-01 10:00Z")
+    export = services.build_data_export(services.request_data_export(parent))
+    path = export.file.path
+    time_machine.move_to("2026-03-08 10:01Z")
+
+    deleted = services.delete_expired_exports()
+
+    assert deleted == 1
+    assert not DataExport.objects.exists()
+    assert not os.path.exists(path)
+
+
+def test_build_waiting_exports_builds_only_those_left_waiting(parent, time_machine):
+    time_machine.move_to("2026-03-01 10:00Z")
+    waiting = services.request_data_export(parent)
+    time_machine.move_to("2026-03-01 10:04Z")
+    fresh = services.request_data_export(ParentCarerFactory())
+    time_machine.move_to("2026-03-01 10:06Z")
+
+    built = services.build_waiting_exports()
+
+    assert built == 1
+    assert DataExport.objects.get(pk=waiting.pk).status == "ready"
+    assert DataExport.objects.get(pk=fresh.pk).status == "preparing"
+
+
+def test_delete_account_removes_the_person_and_forgets_their_emails(parent):
+    services.queue_email(kind="account", to=parent, subject="Hello", body_text="Body", dedupe_key="k1")
+    EmailOptOut.objects.create(email="robin@example.org", kind="anything")
+
+    services.delete_account(parent, by=parent)
+
+    assert not User.objects.filter(email="robin@example.org").exists()
+    assert not ParentCarerProfile.objects.exists()
+    assert not ConsentRecord.objects.exists()
+    assert not EmailOptOut.objects.exists()
+    old = OutgoingEmail.objects.get(dedupe_key="k1")
+    assert (old.recipient, old.body_text, old.user_id) == ("deleted@invalid", "", None)
+    confirmation = OutgoingEmail.objects.get(dedupe_key__startswith="account_deleted:")
+    assert confirmation.recipient == "robin@example.org"
+    assert "You deleted your account." in confirmation.body_text
+
+
+def test_delete_account_view_asks_for_the_password(client, parent):
+    client.force_login(parent)
+
+    response = client.post(reverse("people:account-delete"), {"password": "wrong", "confirm": "on"})
+
+    assert "That password is not right" in response.content.decode()
+    assert User.objects.filter(pk=parent.pk).exists()
+
+
+def test_delete_account_view_deletes_and_signs_out(client, parent):
+    client.force_login(parent)
+
+    response = client.post(reverse("people:account-delete"), {"password": PASSWORD, "confirm": "on"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+    assert not User.objects.filter(pk=parent.pk).exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_deletes_an_account_on_written_request(client, parent):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin_user)
+    OfficerFactory()
+    client.force_login(admin_user)
+
+    client.post(
+        reverse("admin:people_user_changelist"), {"action": "delete_on_request", "_selected_action": [parent.pk]}
+    )
+
+    assert not User.objects.filter(pk=parent.pk).exists()
+    confirmation = OutgoingEmail.objects.get(dedupe_key__startswith="account_deleted:")
+    assert "As you asked in writing, forum staff have deleted your account." in confirmation.body_text
+
+
+def test_admin_offers_no_plain_delete_of_accounts(client, parent):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin_user)
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:people_user_changelist"))
+
+    assert [name for name, _ in response.context["action_form"].fields["action"].choices if name] == [
+        "delete_on_request"
+    ]
