@@ -1,6 +1,5 @@
 """A parent downloads their data, then deletes their account."""
 
-import io
 import zipfile
 
 import pytest
@@ -33,8 +32,8 @@ def test_parent_downloads_their_data_then_deletes_their_account(page, check):
     check(page)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download").first.click()
-    archive = zipfile.ZipFile(io.BytesIO(open(download_info.value.path(), "rb").read()))
-    assert "everything.json" in archive.namelist()
+    with zipfile.ZipFile(download_info.value.path()) as archive:
+        assert "everything.json" in archive.namelist()
     assert DataExport.objects.get(user=parent).status == "ready"
 
     page.goto("/account/")
