@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "csp",
     "forum_portal.people",
     "forum_portal.notify",
+    "forum_portal.audit",
 ]
 
 MIDDLEWARE = [
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "forum_portal.audit.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "forum_portal.urls"

@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 
+from forum_portal.audit.services import record_event
+
 from . import services
 from .models import EmailOptOut, OutgoingEmail
 from .selectors import outbox_counts_by_day
@@ -29,7 +31,11 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected failed emails again")
     def resend(self, request, queryset):
-        requeued = sum(services.resend_email(email) for email in queryset.filter(status=OutgoingEmail.Status.FAILED))
+        requeued = 0
+        for email in queryset.filter(status=OutgoingEmail.Status.FAILED):
+            if services.resend_email(email):
+                record_event("email.resent", actor=request.user, obj=email)
+                requeued += 1
         self.message_user(request, f"{requeued} failed email(s) queued again.", messages.SUCCESS)
 
     def changelist_view(self, request, extra_context=None):

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from forum_portal.audit.services import record_event
+
 from . import services
 from .models import (
     ChildAgeBand,
@@ -21,6 +23,30 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user", "organisation"]
 
 
+class AuditedMembershipMixin:
+    """Who gave whom a role in which organisation is part of the audit trail."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_event("membership.changed" if change else "membership.added", actor=request.user, obj=obj, role=obj.role)
+
+    def delete_model(self, request, obj):
+        record_event("membership.removed", actor=request.user, obj=obj)
+        super().delete_model(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Membership:
+            for removed in formset.deleted_forms:
+                if removed.instance.pk:
+                    record_event("membership.removed", actor=request.user, obj=removed.instance)
+        super().save_formset(request, form, formset, change)
+        if formset.model is Membership:
+            for membership, _ in formset.changed_objects:
+                record_event("membership.changed", actor=request.user, obj=membership, role=membership.role)
+            for membership in formset.new_objects:
+                record_event("membership.added", actor=request.user, obj=membership, role=membership.role)
+
+
 class UserCreationForm(AdminUserCreationForm):
     class Meta:
         model = User
@@ -34,7 +60,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedMembershipMixin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     ordering = ["email"]
@@ -79,7 +105,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedMembershipMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "member_count", "created_at"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -97,7 +123,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedMembershipMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "job_title", "created_at"]
     list_filter = ["role", "organisation__kind", "organisation"]
     search_fields = ["user__email", "user__full_name", "organisation__name", "job_title"]

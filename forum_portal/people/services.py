@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from forum_portal.audit.services import record_event
 from forum_portal.notify.services import queue_email
 
 from . import privacy
@@ -147,6 +148,7 @@ def request_data_export(user: User) -> DataExport:
         if export is not None:
             return export
         export = DataExport.objects.create(user=user, expires_at=timezone.now() + DATA_EXPORT_LIFETIME)
+        record_event("data_export.requested", actor=user, obj=export)
         transaction.on_commit(lambda: _start_building(export.pk))
     return export
 
@@ -246,6 +248,10 @@ def delete_account(user: User, *, by: User | None = None) -> None:
     address = user.email
     by_someone_else = by is not None and by.pk != user.pk
     with transaction.atomic():
+        # The trail keeps the account's number, not who it was: the person asked to be forgotten.
+        record_event(
+            "account.deleted", actor=by if by_someone_else else None, account_id=user.pk, on_request=by_someone_else
+        )
         for section in privacy.sections():
             if section.anonymise is not None:
                 section.anonymise(user)

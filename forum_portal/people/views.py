@@ -9,6 +9,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from forum_portal.audit.services import record_event
+
 from . import services
 from .forms import DeleteAccountForm, JoinForumForm, LeaveForumForm, ProfileDataForm
 from .models import DataExport
@@ -119,6 +121,7 @@ class DataExportDownloadView(PortalPermissionMixin, View):
         export = DataExport.objects.filter(pk=pk, user=request.user, status=DataExport.Status.READY).first()
         if export is None or export.is_expired():
             raise Http404
+        record_event("data_export.downloaded", actor=request.user, obj=export)
         return FileResponse(export.file.open("rb"), as_attachment=True, filename="my-forum-data.zip")
 
 
