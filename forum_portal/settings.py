@@ -249,6 +249,9 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
+# The request header (as in request.META, e.g. HTTP_X_REAL_IP) in which a proxy in front passes the
+# client's address, for the audit trail. Empty: the connecting address is used.
+AUDIT_CLIENT_IP_HEADER = env("AUDIT_CLIENT_IP_HEADER", default="")
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

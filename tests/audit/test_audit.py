@@ -91,3 +91,20 @@ def test_admin_shows_the_trail_read_only(client, forum_admin):
     assert AuditEvent.objects.get(pk=event.pk).action == "system.check"
     assert change.status_code == 403
     assert delete.status_code == 403
+
+
+def test_client_address_comes_from_the_proxy_header_when_configured(client, forum_admin, settings):
+    settings.AUDIT_CLIENT_IP_HEADER = "HTTP_X_REAL_IP"
+    email = OutgoingEmail.objects.create(
+        kind="account", recipient="x@example.org", subject="S", body_text="B", dedupe_key="k", status="failed"
+    )
+    client.force_login(forum_admin)
+
+    client.post(
+        reverse("admin:notify_outgoingemail_changelist"),
+        {"action": "resend", "_selected_action": [email.pk]},
+        REMOTE_ADDR="192.0.2.10",
+        HTTP_X_REAL_IP="198.51.100.7",
+    )
+
+    assert AuditEvent.objects.get(action="email.resent").ip_address == "198.51.100.7"
