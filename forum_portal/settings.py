@@ -7,6 +7,7 @@ DATABASE_URL and REDIS_URL.
 
 import sys
 from datetime import timedelta
+from importlib import import_module
 from pathlib import Path
 
 import environ
@@ -39,6 +40,14 @@ FORUM_CONTACT_EMAIL = env("FORUM_CONTACT_EMAIL", default="hello@example.org")
 # Serves /bench/floor/, the page `make bench` measures every other page against. Off on a live portal.
 BENCH_FLOOR_PAGE = env.bool("BENCH_FLOOR_PAGE", default=False)
 
+# The four rungs of the participation ladder, lowest first. Each is a top-level app.
+RUNG_APPS = [
+    "information",
+    "consultations",
+    "participation",
+    "coproduction",
+]
+
 INSTALLED_APPS = [
     "forum_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
@@ -58,6 +67,7 @@ INSTALLED_APPS = [
     "forum_portal.people",
     "forum_portal.notify",
     "forum_portal.audit",
+    *RUNG_APPS,
 ]
 
 MIDDLEWARE = [
@@ -89,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "forum_portal.context_processors.portal",
             ],
-            "builtins": ["rules.templatetags.rules"],
+            "builtins": ["rules.templatetags.rules", "forum_portal.templatetags"],
         },
     },
 ]
@@ -208,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
     "delete-old-email-records": {"task": "notify.delete_old_emails_task", "schedule": crontab(hour=3, minute=45)},
 }
 
+# Each rung lists its own periodic tasks in its schedule.py.
+for _rung in RUNG_APPS:
+    CELERY_BEAT_SCHEDULE.update(import_module(f"{_rung}.schedule").BEAT_SCHEDULE)
+
 # --- Static files and pages -----------------------------------------------------------------------
 
 STATIC_URL = "/static/"
@@ -284,3 +298,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- The rungs' own settings ------------------------------------------------------------------
+# Each rung keeps its settings in its own block below.
+
+# Information
+
+# Consultations
+
+# Participation
+
+# Co-production

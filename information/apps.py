@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InformationConfig(AppConfig):
+    name = "information"
+    verbose_name = "Information"
