@@ -1,7 +1,8 @@
 """The one way the portal turns text people write into HTML: Markdown, then a strict allow-list.
 
 Guides, news, consultation documents, "You said, we did" replies, event descriptions and
-co-written documents all go through ``render_markdown``; templates use ``{{ text|markdown }}``.
+co-written documents all go through ``render_markdown`` when they are saved (by the service that
+saves them, into a ``*_html`` field), never per request: a list page then only prints stored HTML.
 Raw HTML in the text is escaped, links get ``rel="noopener noreferrer"``, and GOV.UK Frontend
 classes are added so the result looks like the rest of the page.
 """

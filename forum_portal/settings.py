@@ -99,7 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "forum_portal.context_processors.portal",
             ],
-            "builtins": ["rules.templatetags.rules", "forum_portal.templatetags"],
+            "builtins": ["rules.templatetags.rules"],
         },
     },
 ]

@@ -1,5 +1,3 @@
-from django.template import Context, Template
-
 from forum_portal.markdown import render_markdown
 
 
@@ -26,11 +24,6 @@ def test_javascript_links_are_dropped():
 
 def test_quotes_still_work():
     assert '<blockquote class="govuk-inset-text">' in render_markdown("> what a parent said")
-
-
-def test_filter_is_a_builtin():
-    html = Template("{{ text|markdown }}").render(Context({"text": "**bold**"}))
-    assert "<strong>bold</strong>" in html
 
 
 def test_empty_text_is_empty():
