@@ -75,10 +75,12 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
-def drive(url: str) -> dict:
+def drive(url: str, cookie: str = "") -> dict:
+    headers = ["--header", f"Cookie: {cookie}"] if cookie else []
     result = subprocess.run(
         [
             "wrk",
+            *headers,
             "--threads",
             "2",
             "--connections",
@@ -146,7 +148,7 @@ def main() -> None:
         wait_for(f"{base}/bench/floor/")
         for page, row in queries[scale].items():
             print(f"driving {page} ({row['path']}) for {SECONDS} s", flush=True)
-            load[page] = drive(base + row["path"])
+            load[page] = drive(base + row["path"], row.get("cookie", ""))
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)

@@ -15,12 +15,29 @@ class BenchPage:
     # Returns the path to load, looked up in the benchmark database (e.g. a busy consultation).
     path: Callable[[], str]
     public: bool = True
+    # For a page behind sign-in: returns the person to sign in as (an officer with two-factor set
+    # up, say). The benchmark signs them in once and sends their session cookie with every request.
+    signed_in_as: Callable[[], object] | None = None
     # Pages whose target is a fraction of the floor other than 0.6 (the results page: 0.3).
     target_ratio: float = 0.6
+
+
+def bench_staff():
+    from forum_portal.people.models import User
+
+    return User.objects.get(email="staff@bench.example.org")
+
+
+def bench_officer():
+    """The first partner organisation's officer."""
+    from forum_portal.people.models import User
+
+    return User.objects.get(email="officer0@bench.example.org")
 
 
 PAGES = [
     BenchPage("floor", lambda: "/bench/floor/"),
     BenchPage("home", lambda: "/"),
     BenchPage("about", lambda: "/about/"),
+    BenchPage("staff dashboard", lambda: "/dashboard/", public=False, signed_in_as=bench_staff),
 ]
