@@ -1,8 +1,9 @@
 """Benchmark pages and data of the portal as a whole.
 
 Each app may have a ``benchdata.py`` with ``seed(scale, people)`` (bulk-inserts its share of the
-benchmark data set) and ``PAGES`` (the pages ``make bench`` measures). ``people`` is the
-``BenchPeople`` made by ``manage.py seed_bench``.
+benchmark data set), ``PAGES`` (the pages ``make bench`` measures) and ``JOBS`` (work that is not a
+page, such as an export or a reminder sweep, each timed in a process of its own so its peak memory
+is its own). ``people`` is the ``BenchPeople`` made by ``manage.py seed_bench``.
 """
 
 from collections.abc import Callable
@@ -20,6 +21,16 @@ class BenchPage:
     signed_in_as: Callable[[], object] | None = None
     # Pages whose target is a fraction of the floor other than 0.6 (the results page: 0.3).
     target_ratio: float = 0.6
+
+
+@dataclass(frozen=True)
+class BenchJob:
+    name: str
+    # Does the work once on the large data set; returns figures to report (rows written, ...).
+    run: Callable[[], dict]
+    # Targets checked by make bench: most seconds and most peak memory (MB) of the process.
+    max_seconds: float | None = None
+    max_rss_mb: float | None = None
 
 
 def bench_staff():
