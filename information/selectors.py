@@ -135,12 +135,20 @@ def highlight(text: str, query: str, *, length: int = 240) -> SafeString:
     return mark_safe(html)  # noqa: S308 - the text is escaped above; only <mark> is added
 
 
-def search(query: str, *, topic: Topic | None = None, audience: str = "", include_services: bool = True):
+def search(
+    query: str,
+    *,
+    topic: Topic | None = None,
+    audience: str = "",
+    include_services: bool = True,
+    full_text: bool | None = None,
+) -> SearchResults:
     """Published guides and news, and listed services, matching ``query``, best first.
 
     On PostgreSQL: full-text search in English with ranking (title above summary above body).
     On SQLite (the embedded default): every word must appear somewhere, titles first. Topic and
     audience filter guides and news; services have neither, so a filter leaves them out.
+    ``full_text`` chooses the way explicitly (the default follows the database).
     """
     words = _words(query)
     if not words:
@@ -153,7 +161,9 @@ def search(query: str, *, topic: Topic | None = None, audience: str = "", includ
     services = Service.objects.listed().select_related("organisation")
     with_services = include_services and topic is None and not audience
 
-    if _uses_postgres():
+    if full_text is None:
+        full_text = _uses_postgres()
+    if full_text:
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         search_query = SearchQuery(query, search_type="websearch", config="english")
