@@ -3,16 +3,33 @@
 Markdown is turned into HTML here, when the text is saved, never when a page is shown.
 """
 
+import uuid
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
 
-from .models import Article, ArticleRevision, Attachment, Topic, TopicSubscription
+from .models import (
+    Article,
+    ArticleRevision,
+    Attachment,
+    Contact,
+    Location,
+    Service,
+    ServiceAtLocation,
+    ServiceOrganisation,
+    Taxonomy,
+    TaxonomyTerm,
+    Topic,
+    TopicSubscription,
+)
 
 EDITABLE_FIELDS = ["title", "summary", "body", "easy_read", "audience", "owner", "last_reviewed", "review_due"]
 
@@ -146,3 +163,151 @@ def add_attachment(article: Article, *, by, title: str, file) -> Attachment:
         attachment = Attachment.objects.create(article=article, title=title, file=file, size=file.size)
         ArticleRevision.objects.create(article=article, by=by, action="file added", changed_fields=[title])
     return attachment
+
+
+# --- Importing an Open Referral UK feed ----------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    imported: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (record id, why)
+
+
+def import_oruk_services(records: list[dict]) -> ImportReport:
+    """Create or update services (with organisations, locations, contacts and taxonomy terms)
+    from Open Referral UK service objects, keeping the feed's UUIDs as ours.
+
+    Importing the same feed again updates the rows instead of duplicating them. A bad record is
+    reported by its id and skipped; the others are still imported (each in its own savepoint).
+    """
+    report = ImportReport()
+    for record in records:
+        record_id = str(record.get("id", "")) if isinstance(record, dict) else ""
+        try:
+            with transaction.atomic():
+                _import_service(record)
+        except (KeyError, TypeError, ValueError, ValidationError, IntegrityError) as exc:
+            report.skipped.append((record_id or "(no id)", _reason(exc)))
+        else:
+            report.imported.append(record_id)
+    return report
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, KeyError):
+        return f"missing field {exc.args[0]}"
+    if isinstance(exc, ValidationError):
+        return "; ".join(exc.messages)
+    return str(exc) or exc.__class__.__name__
+
+
+def _text(data: dict, key: str, limit: int | None = None) -> str:
+    value = data.get(key) or ""
+    if not isinstance(value, str):
+        value = str(value)
+    return value[:limit] if limit else value
+
+
+def _age(value) -> int | None:
+    return None if value in (None, "") else int(float(value))
+
+
+def _import_service(record: dict) -> Service:
+    service_id = uuid.UUID(str(record["id"]))
+    name = record["name"].strip()
+    if not name:
+        raise ValueError("the service has no name")
+    organisation_data = record.get("organization") or {}
+    organisation_id = uuid.UUID(str(organisation_data.get("id") or record["organization_id"]))
+    organisation, _ = ServiceOrganisation.objects.update_or_create(
+        id=organisation_id,
+        defaults={
+            "name": _text(organisation_data, "name", 200) or "Unnamed organisation",
+            "description": _text(organisation_data, "description"),
+            "email": _text(organisation_data, "email", 254),
+            "website": _text(organisation_data, "website", 200),
+        },
+    )
+    status = record.get("status") or Service.Status.ACTIVE
+    if status not in Service.Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    cost_options = record.get("cost_options") or []
+    areas = record.get("service_areas") or []
+    fields = {
+        "organisation": organisation,
+        "name": name[:200],
+        "description": _text(record, "description"),
+        "url": _text(record, "url", 200),
+        "email": _text(record, "email", 254),
+        "status": status,
+        "cost": (_text(cost_options[0], "amount_description") if cost_options else _text(record, "fees"))[:250],
+        "minimum_age": _age(record.get("minimum_age")),
+        "maximum_age": _age(record.get("maximum_age")),
+        "area": _text(areas[0], "name", 100) if areas else "",
+        "last_modified": parse_datetime(record.get("last_modified") or "") or timezone.now(),
+    }
+    # Check the record as a whole first; the database then holds only what the model accepts.
+    Service(id=service_id, **fields).full_clean(validate_unique=False)
+    # update_or_create, not save(): a model whose key has a default always INSERTs on save().
+    service, _ = Service.objects.update_or_create(id=service_id, defaults=fields)
+
+    for place in record.get("service_at_locations") or []:
+        location_data = place.get("location") or {}
+        address = (location_data.get("addresses") or [{}])[0]
+        location, _ = Location.objects.update_or_create(
+            id=uuid.UUID(str(location_data.get("id") or place["location_id"])),
+            defaults={
+                "name": _text(location_data, "name", 200),
+                "address": _text(address, "address_1", 250),
+                "city": _text(address, "city", 100),
+                "postcode": _text(address, "postal_code", 10),
+                "latitude": location_data.get("latitude"),
+                "longitude": location_data.get("longitude"),
+            },
+        )
+        ServiceAtLocation.objects.update_or_create(
+            id=uuid.UUID(str(place["id"])), defaults={"service": service, "location": location}
+        )
+
+    for contact in record.get("contacts") or []:
+        phones = contact.get("phones") or [{}]
+        Contact.objects.update_or_create(
+            id=uuid.UUID(str(contact["id"])),
+            defaults={
+                "service": service,
+                "name": _text(contact, "name", 200),
+                "title": _text(contact, "title", 200),
+                "email": _text(contact, "email", 254),
+                "phone": _text(phones[0], "number", 40),
+            },
+        )
+
+    terms = []
+    for attribute in record.get("attributes") or []:
+        term_data = attribute.get("taxonomy_term") or {"id": attribute["taxonomy_term_id"]}
+        taxonomy = None
+        taxonomy_data = term_data.get("taxonomy_detail") or {}
+        taxonomy_id = term_data.get("taxonomy_id") or taxonomy_data.get("id")
+        if taxonomy_id:
+            taxonomy, _ = Taxonomy.objects.update_or_create(
+                id=uuid.UUID(str(taxonomy_id)),
+                defaults={
+                    "name": _text(taxonomy_data, "name", 200) or _text(term_data, "taxonomy", 200) or "Taxonomy",
+                    "description": _text(taxonomy_data, "description"),
+                    "uri": _text(taxonomy_data, "uri", 200),
+                    "version": _text(taxonomy_data, "version", 50),
+                },
+            )
+        term, _ = TaxonomyTerm.objects.update_or_create(
+            id=uuid.UUID(str(term_data["id"])),
+            defaults={
+                "name": _text(term_data, "name", 200) or "Unnamed term",
+                "description": _text(term_data, "description"),
+                "code": _text(term_data, "term", 100),
+                "taxonomy": taxonomy,
+            },
+        )
+        terms.append(term)
+    service.taxonomy_terms.set(terms)
+    return service
