@@ -5,7 +5,7 @@ Markdown is turned into HTML here, when the text is saved, never when a page is 
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
+from forum_portal.notify.services import queue_email
 
 from .models import (
     Article,
@@ -311,3 +312,69 @@ def _import_service(record: dict) -> Service:
         terms.append(term)
     service.taxonomy_terms.set(terms)
     return service
+
+
+# --- Email: topic digests and review reminders --------------------------------------------------
+
+DIGEST_WINDOW = timedelta(days=7)
+
+
+def send_topic_digests(*, now: datetime | None = None) -> int:
+    """Queue each follower a digest of what was published in their topics in the past week.
+
+    Nothing is queued for someone with nothing new. The dedupe key names the ISO week, so a job
+    that runs twice in a week (or is retried) sends each person one digest.
+    """
+    now = now or timezone.now()
+    since = now - DIGEST_WINDOW
+    articles = list(
+        Article.objects.published()
+        .filter(published_at__gte=since, published_at__lt=now)
+        .defer("body", "body_html", "easy_read", "easy_read_html")
+        .prefetch_related("topics")
+        .order_by("-published_at", "id")
+    )
+    if not articles:
+        return 0
+    by_topic: dict[int, list[Article]] = {}
+    for article in articles:
+        for topic in article.topics.all():
+            by_topic.setdefault(topic.pk, []).append(article)
+
+    followed: dict = {}
+    subscriptions = TopicSubscription.objects.filter(topic_id__in=by_topic, user__is_active=True).select_related(
+        "user", "topic"
+    )
+    for subscription in subscriptions.order_by("user_id", "topic__name"):
+        followed.setdefault(subscription.user, []).append(subscription.topic)
+
+    year, week, _ = timezone.localtime(now).isocalendar()
+    queued = 0
+    for user, topics in followed.items():
+        sections = [(topic, by_topic[topic.pk]) for topic in topics]
+        email = queue_email(
+            kind="information_digest",
+            to=user,
+            dedupe_key=f"information-digest:{user.pk}:{year}-W{week:02d}",
+            template="information_digest",
+            context={"sections": sections, "since": since, "count": len({a.pk for _, rows in sections for a in rows})},
+        )
+        queued += email is not None
+    return queued
+
+
+def send_review_reminders(*, today: date | None = None) -> int:
+    """Remind each page's owner once that its review date has passed (once per review date)."""
+    today = today or timezone.localdate()
+    queued = 0
+    overdue = Article.objects.review_overdue(today).filter(owner__isnull=False, owner__is_active=True)
+    for article in overdue.select_related("owner").order_by("review_due", "id"):
+        email = queue_email(
+            kind="information_review_due",
+            to=article.owner,
+            dedupe_key=f"information-review:{article.pk}:{article.review_due.isoformat()}",
+            template="information_review_due",
+            context={"article": article},
+        )
+        queued += email is not None
+    return queued
