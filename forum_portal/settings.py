@@ -305,6 +305,8 @@ LOGGING = {
 # Information
 
 # Consultations
+# Largest consultation document an officer may upload (PDF, Word, ODT), in megabytes.
+CONSULTATIONS_MAX_DOCUMENT_BYTES = env.int("CONSULTATIONS_MAX_DOCUMENT_MB", default=10) * 1024 * 1024
 
 # Participation
 
