@@ -313,6 +313,8 @@ INFORMATION_ORUK_PAGE_SIZE = env.int("INFORMATION_ORUK_PAGE_SIZE", default=50)
 INFORMATION_ORUK_MAX_PAGE_SIZE = env.int("INFORMATION_ORUK_MAX_PAGE_SIZE", default=200)
 
 # Consultations
+# Largest consultation document an officer may upload (PDF, Word, ODT), in megabytes.
+CONSULTATIONS_MAX_DOCUMENT_BYTES = env.int("CONSULTATIONS_MAX_DOCUMENT_MB", default=10) * 1024 * 1024
 
 # Participation
 
