@@ -1,0 +1,95 @@
+"""Every URL of the portal, requested by every kind of person, checked against the tables.
+
+The tables are ``permission_table_<name>.py`` beside this file; docs/permissions.md is made from
+them (``python -m tests.trust.permission_doc``).
+"""
+
+from http.cookies import SimpleCookie
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+
+from .walker import ROLES, TABLES, describe, load_table, portal_urls, table_path
+
+
+def test_every_url_has_a_row_in_its_table():
+    tables = {name: load_table(name) for name in TABLES}
+    urls = portal_urls()
+
+    missing = [
+        f"{url.key!r} (route {url.route!r}) has no row: add it to {table_path(url.table)}"
+        for url in urls
+        if url.key not in {row.key for row in tables[url.table].rows}
+    ]
+    known = {(url.table, url.key) for url in urls}
+    stale = [
+        f"{table_path(name)} has a row for {row.key!r}, which no URL has: remove or rename it"
+        for name, table in tables.items()
+        for row in table.rows
+        if (name, row.key) not in known
+    ]
+
+    assert missing + stale == [], "\n".join(missing + stale)
+
+
+def signed_in_clients(world) -> dict[str, Client]:
+    clients = {"visitor": Client()}
+    for role in ROLES[1:]:
+        clients[role] = Client()
+        clients[role].force_login(world.people[role])
+    return clients
+
+
+def request_leaving_no_trace(client: Client, url: str):
+    """GET ``url``; whatever the request wrote is rolled back and the client keeps its session."""
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    try:
+        with transaction.atomic():
+            response = client.get(url)
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = SimpleCookie()
+        if session is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.value
+    return response
+
+
+def header_problems(response) -> list[str]:
+    problems = []
+    if response.get("X-Content-Type-Options") != "nosniff":
+        problems.append("no X-Content-Type-Options: nosniff")
+    if response.get("Referrer-Policy") != "same-origin":
+        problems.append("no Referrer-Policy: same-origin")
+    csp = response.get("Content-Security-Policy", "")
+    if "frame-ancestors 'none'" not in csp or "script-src 'self'" not in csp or "unsafe-inline" in csp:
+        problems.append(f"Content-Security-Policy is {csp!r}")
+    if response.get("X-Frame-Options") != "DENY":
+        problems.append("no X-Frame-Options: DENY")
+    return problems
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_permission_table(name, world):
+    """Each row's URL, as each person: the answer the table gives, and the security headers."""
+    table = load_table(name)
+    if table.build:
+        table.build(world)
+    clients = signed_in_clients(world)
+
+    wrong = []
+    for row in table.rows:
+        url = row.url(world)
+        for role in ROLES:
+            where = f"{row.key} [{row.state or 'any'}] {url} as {role}"
+            try:
+                response = request_leaving_no_trace(clients[role], url)
+            except Exception as error:  # noqa: BLE001 - a crash is one more wrong answer to list
+                wrong.append(f"{where}: expected {row.expect[role].label}, raised {error!r}")
+                continue
+            if not row.expect[role].matches(response):
+                wrong.append(f"{where}: expected {row.expect[role].label}, got {describe(response)}")
+            wrong.extend(f"{where}: {problem}" for problem in header_problems(response))
+
+    assert wrong == [], f"{len(wrong)} answer(s) differ from {table_path(name)}:\n" + "\n".join(wrong)
