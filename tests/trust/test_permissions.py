@@ -93,3 +93,14 @@ def test_permission_table(name, world):
             wrong.extend(f"{where}: {problem}" for problem in header_problems(response))
 
     assert wrong == [], f"{len(wrong)} answer(s) differ from {table_path(name)}:\n" + "\n".join(wrong)
+
+
+def test_permission_doc_matches_the_tables():
+    from .permission_doc import DOC, MARKER, generated
+
+    written = DOC.read_text()
+
+    assert MARKER in written, f"{DOC} lost its marker line; run python -m tests.trust.permission_doc"
+    assert written.split(MARKER)[1] == generated().split(MARKER)[1], (
+        "docs/permissions.md differs from the permission tables: run python -m tests.trust.permission_doc"
+    )
