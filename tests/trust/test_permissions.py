@@ -4,14 +4,18 @@ The tables are ``permission_table_<name>.py`` beside this file; docs/permissions
 them (``python -m tests.trust.permission_doc``).
 """
 
-from http.cookies import SimpleCookie
-
 import pytest
-from django.conf import settings
-from django.db import transaction
-from django.test import Client
 
-from .walker import ROLES, TABLES, describe, load_table, portal_urls, table_path
+from .walker import (
+    ROLES,
+    TABLES,
+    describe,
+    load_table,
+    portal_urls,
+    request_leaving_no_trace,
+    signed_in_clients,
+    table_path,
+)
 
 
 def test_every_url_has_a_row_in_its_table():
@@ -32,28 +36,6 @@ def test_every_url_has_a_row_in_its_table():
     ]
 
     assert missing + stale == [], "\n".join(missing + stale)
-
-
-def signed_in_clients(world) -> dict[str, Client]:
-    clients = {"visitor": Client()}
-    for role in ROLES[1:]:
-        clients[role] = Client()
-        clients[role].force_login(world.people[role])
-    return clients
-
-
-def request_leaving_no_trace(client: Client, url: str):
-    """GET ``url``; whatever the request wrote is rolled back and the client keeps its session."""
-    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
-    try:
-        with transaction.atomic():
-            response = client.get(url)
-            transaction.set_rollback(True)
-    finally:
-        client.cookies = SimpleCookie()
-        if session is not None:
-            client.cookies[settings.SESSION_COOKIE_NAME] = session.value
-    return response
 
 
 def header_problems(response) -> list[str]:

@@ -18,10 +18,14 @@ import importlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlsplit
 
+from django.conf import settings
 from django.contrib import admin
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 ROLES = ("visitor", "parent", "other_parent", "officer", "other_officer", "staff", "admin")
@@ -236,3 +240,38 @@ def load_table(name: str) -> SimpleNamespace:
 
 def table_path(name: str) -> str:
     return f"tests/trust/permission_table_{name}.py"
+
+
+def load_tables(world=None) -> dict[str, SimpleNamespace]:
+    """Every table; with a ``world``, each table's objects are added to it."""
+    tables = {name: load_table(name) for name in TABLES}
+    if world is not None:
+        for table in tables.values():
+            if table.build:
+                table.build(world)
+    return tables
+
+
+# --- Requests --------------------------------------------------------------------------------------
+
+
+def signed_in_clients(world) -> dict[str, Client]:
+    clients = {"visitor": Client()}
+    for role in ROLES[1:]:
+        clients[role] = Client()
+        clients[role].force_login(world.people[role])
+    return clients
+
+
+def request_leaving_no_trace(client: Client, url: str, *, method: str = "get", **options):
+    """Request ``url``; whatever the request wrote is rolled back and the client keeps its session."""
+    session = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    try:
+        with transaction.atomic():
+            response = getattr(client, method)(url, **options)
+            transaction.set_rollback(True)
+    finally:
+        client.cookies = SimpleCookie()
+        if session is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = session.value
+    return response
