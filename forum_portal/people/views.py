@@ -14,7 +14,7 @@ from forum_portal.audit.services import record_event
 from . import services
 from .forms import DeleteAccountForm, JoinForumForm, LeaveForumForm, ProfileDataForm
 from .models import DataExport
-from .rules import has_two_factor, needs_two_factor
+from .rules import has_two_factor, is_parent_carer, needs_two_factor
 from .selectors import consent_history
 
 
@@ -59,7 +59,14 @@ class JoinForumView(PortalPermissionMixin, FormView):
         return redirect("people:profile")
 
 
-class ProfileView(PortalPermissionMixin, FormView):
+class MembersOnlyMixin:
+    """A superuser holds every permission, but only a member has a profile to show or leave."""
+
+    def has_permission(self):
+        return super().has_permission() and is_parent_carer(self.request.user)
+
+
+class ProfileView(MembersOnlyMixin, PortalPermissionMixin, FormView):
     permission_required = "people.change_own_profile"
     template_name = "people/profile_detail.html"
     form_class = ProfileDataForm
@@ -84,7 +91,7 @@ class ProfileView(PortalPermissionMixin, FormView):
         return redirect("people:profile")
 
 
-class LeaveForumView(PortalPermissionMixin, FormView):
+class LeaveForumView(MembersOnlyMixin, PortalPermissionMixin, FormView):
     permission_required = "people.change_own_profile"
     template_name = "people/profile_leave.html"
     form_class = LeaveForumForm

@@ -1,0 +1,76 @@
+"""The Django admin: forum admins with two-factor sign-in only; everyone else is sent to sign in."""
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from forum_portal.audit.services import record_event
+from forum_portal.notify.models import EmailOptOut, OutgoingEmail
+from forum_portal.people.models import ConsentRecord, DataExport
+
+from .walker import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, admin_model, redirect, row
+
+
+def build(world):
+    """One row of every model the admin shows, for its change, history and delete pages."""
+    Group.objects.create(name="Trust test group")
+    ConsentRecord.objects.create(user=world.parent, purpose=ConsentRecord.Purpose.PRIVACY_NOTICE, given=True)
+    export = DataExport.objects.create(user=world.parent, expires_at=timezone.now())
+    OutgoingEmail.objects.create(
+        kind="account",
+        recipient=world.parent.email,
+        user=world.parent,
+        subject="Hello",
+        body_text="Hello",
+        dedupe_key="trust:admin-walk",
+    )
+    EmailOptOut.objects.create(email=world.parent.email, kind="trust_news")
+    record_event("data_export.requested", actor=world.parent, obj=export)
+
+
+ROWS = [
+    row("admin:index", admin=OK, others=LOGIN),
+    row("admin:login", everyone=LOGIN),
+    row("admin:logout", admin=NOT_ALLOWED, others=redirect("admin:index")),
+    row("admin:password_change", admin=OK, others=LOGIN),
+    row("admin:password_change_done", admin=OK, others=LOGIN),
+    row("admin:autocomplete", admin=FORBIDDEN, others=LOGIN),
+    row("admin:jsi18n", admin=OK, others=LOGIN),
+    row(
+        "admin:view_on_site",
+        state="an organisation",
+        kwargs=lambda world: {"content_type_id": "1", "object_id": str(world.owning_organisation.pk)},
+        admin=NOT_FOUND,
+        others=LOGIN,
+    ),
+    row("admin:app_list", state="the people app", kwargs=lambda world: {"app_label": "people"}, admin=OK, others=LOGIN),
+    row(
+        "admin/(?P<url>.*)$",
+        state="an unknown admin page",
+        path=lambda world: "/admin/no-such-page/",
+        admin=NOT_FOUND,
+        others=LOGIN,
+    ),
+    row(
+        "admin:auth_user_password_change",
+        state="the parent",
+        kwargs=lambda world: {"id": str(world.parent.pk)},
+        admin=OK,
+        others=LOGIN,
+    ),
+    *admin_model("auth.group"),
+    *admin_model("account.emailaddress"),
+    *admin_model("mfa.authenticator"),
+    # Accounts are deleted with the "delete the selected accounts" action, which keeps answers anonymised.
+    *admin_model("people.user", delete=FORBIDDEN),
+    *admin_model("people.organisation"),
+    *admin_model("people.membership"),
+    *admin_model("people.parentcarerprofile"),
+    # Consents are given and withdrawn by the member, never written by hand.
+    *admin_model("people.consentrecord", add=FORBIDDEN),
+    *admin_model("people.dataexport", add=FORBIDDEN),
+    # Mail is queued by the portal only; the record that a message went out stays.
+    *admin_model("notify.outgoingemail", add=FORBIDDEN, delete=FORBIDDEN),
+    *admin_model("notify.emailoptout"),
+    # The audit trail cannot be written or deleted by hand.
+    *admin_model("audit.auditevent", add=FORBIDDEN, delete=FORBIDDEN),
+]
