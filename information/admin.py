@@ -17,7 +17,7 @@ from .models import (
     Topic,
     TopicSubscription,
 )
-from .services import render_easy_read
+from .services import refresh_search_vectors, render_easy_read
 
 
 @admin.register(Topic)
@@ -52,6 +52,7 @@ class ArticleAdmin(admin.ModelAdmin):
         obj.body_html = render_markdown(obj.body)
         obj.easy_read_html = render_easy_read(obj.easy_read)
         super().save_model(request, obj, form, change)
+        refresh_search_vectors(articles=Article.objects.filter(pk=obj.pk))
 
 
 @admin.register(ArticleRevision)
@@ -124,6 +125,10 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     filter_horizontal = ["taxonomy_terms"]
     inlines = [ServiceNeedInline, ContactInline, ServiceAtLocationInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_search_vectors(services=Service.objects.filter(pk=obj.pk))
 
 
 @admin.register(Location)
