@@ -212,7 +212,9 @@ class ArticlePublishView(PortalPermissionMixin, View):
     publish = True
 
     def get_permission_object(self):
-        return get_object_or_404(Article, pk=self.kwargs["pk"])
+        if not hasattr(self, "_article"):
+            self._article = get_object_or_404(Article, pk=self.kwargs["pk"])
+        return self._article
 
     def post(self, request, pk):
         article = self.get_permission_object()
@@ -231,7 +233,9 @@ class AttachmentCreateView(PortalPermissionMixin, FormView):
     form_class = AttachmentForm
 
     def get_permission_object(self):
-        return get_object_or_404(Article, pk=self.kwargs["pk"])
+        if not hasattr(self, "_article"):
+            self._article = get_object_or_404(Article, pk=self.kwargs["pk"])
+        return self._article
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

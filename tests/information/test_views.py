@@ -223,6 +223,10 @@ def test_attachment_rejects_a_wrong_type_and_accepts_a_pdf(client, settings):
     assert "The file must be smaller than 0 MB" in too_big.content.decode()
 
     settings.INFORMATION_ATTACHMENT_MAX_MB = 10
+    renamed = client.post(url, {"title": "Leaflet", "file": SimpleUploadedFile("leaflet.pdf", b"MZ\x90\x00")})
+    assert "The file is not a real PDF file" in renamed.content.decode()
+    assert Attachment.objects.count() == 0
+
     client.post(url, {"title": "Leaflet", "file": SimpleUploadedFile("leaflet.pdf", b"%PDF-1.4 x")})
     attachment = Attachment.objects.get()
     assert (attachment.title, attachment.size) == ("Leaflet", 10)
