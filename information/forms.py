@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.conf import settings
+from django.utils.text import slugify
 
 from forum_portal.people.models import NeedCategory, Organisation, User
 
@@ -185,3 +186,29 @@ class DirectoryFilterForm(forms.Form):
                 "max_value": "Enter an age from 0 to 25",
             }
         )
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "description"]
+        labels = {"description": "Description (optional)"}
+        error_messages = {
+            "name": {"required": "Enter the topic's name", "unique": "There is already a topic with this name"}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.text("description", field_width=Fluid.FULL),
+            Button("submit", "Save the topic"),
+        )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Topic.objects.filter(slug=slugify(name)).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("There is already a topic with this name")
+        return name

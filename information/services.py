@@ -180,8 +180,16 @@ def set_followed_topics(user, *, topics) -> None:
         )
 
 
-def create_topic(*, name: str, description: str = "") -> Topic:
-    topic, _ = Topic.objects.get_or_create(slug=slugify(name), defaults={"name": name, "description": description})
+def save_topic(topic: Topic | None = None, *, by, name: str, description: str = "") -> Topic:
+    """Create a topic, or rename and describe one. Its address (slug) stays once made, so links
+    in past digests keep working."""
+    with transaction.atomic():
+        if topic is None:
+            topic = Topic.objects.create(name=name, slug=slugify(name), description=description)
+            record_event("information.topic_created", actor=by, obj=topic)
+        else:
+            topic.name, topic.description = name, description
+            topic.save(update_fields=["name", "description"])
     return topic
 
 
