@@ -76,7 +76,9 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
     check(page)
     page.get_by_role("link", name="Attach a document").click()
     check(page)
-    page.go_back()
+    page.goto("/dashboard/")
+    expect(page.get_by_text("1 draft not yet published")).to_be_visible()
+    check(page)
     page.goto(Article.objects.get().get_absolute_url())
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_text("“Asking for an EHC needs assessment” is published.")).to_be_visible()
@@ -112,6 +114,13 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
     assert digest.recipient == parent.email
     assert "Asking for an EHC needs assessment" in digest.body_text
     assert list(parent.topic_subscriptions.values_list("topic", flat=True)) == [education.pk]
+
+    page.goto("/")
+    expect(page.get_by_role("link", name="Asking for an EHC needs assessment")).to_be_visible()
+    check(page)
+    page.goto("/information/search/?q=zebra")
+    expect(page.get_by_text("No guides or news match.")).to_be_visible()
+    check(page)
 
     unsubscribe = re.search(r"https?://\S+/email/unsubscribe/\S+/", digest.body_text).group(0)
     page.goto(unsubscribe)
