@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from forum_portal.markdown import render_markdown
+
 from .models import (
     Article,
     ArticleRevision,
@@ -15,6 +17,7 @@ from .models import (
     Topic,
     TopicSubscription,
 )
+from .services import refresh_search_vectors, render_easy_read
 
 
 @admin.register(Topic)
@@ -33,15 +36,23 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    """Staff write in the portal's own pages, where Markdown is rendered; the admin corrects details."""
+    """Staff write and publish in the portal's own pages; the admin corrects details."""
 
     list_display = ["title", "kind", "status", "audience", "owner", "published_at", "review_due"]
     list_filter = ["kind", "status", "audience", "topics"]
     search_fields = ["title", "summary", "slug"]
     list_select_related = ["owner"]
-    readonly_fields = ["body", "easy_read", "status", "published_at", "created_at", "updated_at"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at"]
+    exclude = ["body_html", "easy_read_html"]
     filter_horizontal = ["topics"]
     inlines = [AttachmentInline]
+
+    def save_model(self, request, obj, form, change):
+        # Text changed here is rendered on save, as the portal's own pages do.
+        obj.body_html = render_markdown(obj.body)
+        obj.easy_read_html = render_easy_read(obj.easy_read)
+        super().save_model(request, obj, form, change)
+        refresh_search_vectors(articles=Article.objects.filter(pk=obj.pk))
 
 
 @admin.register(ArticleRevision)
@@ -114,6 +125,10 @@ class ServiceAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     filter_horizontal = ["taxonomy_terms"]
     inlines = [ServiceNeedInline, ContactInline, ServiceAtLocationInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        refresh_search_vectors(services=Service.objects.filter(pk=obj.pk))
 
 
 @admin.register(Location)

@@ -14,6 +14,7 @@ from forum_portal.markdown import render_markdown
 from forum_portal.people.models import NeedCategory
 
 from .models import Article, Location, Service, ServiceAtLocation, ServiceNeed, ServiceOrganisation, Topic
+from .services import refresh_search_vectors
 
 SIZES = {
     "small": {"guides": 30, "news": 10, "services": 100, "organisations": 10},
@@ -62,6 +63,7 @@ def seed(scale, people) -> None:
                 )
             )
     articles = Article.objects.bulk_create(articles, batch_size=BATCH)
+    refresh_search_vectors(articles=Article.objects.all())
     Through = Article.topics.through
     Through.objects.bulk_create(
         [Through(article_id=article.pk, topic_id=rng.choice(topics).pk) for article in articles], batch_size=BATCH
@@ -88,6 +90,7 @@ def seed(scale, people) -> None:
         ),
         batch_size=BATCH,
     )
+    refresh_search_vectors(services=Service.objects.all())
     needs = list(NeedCategory.values)
     ServiceNeed.objects.bulk_create(
         [ServiceNeed(service=service, need=need) for service in services for need in rng.sample(needs, 2)],

@@ -20,7 +20,7 @@ from .models import (
     Topic,
     TopicSubscription,
 )
-from .services import render_easy_read
+from .services import refresh_search_vectors, render_easy_read
 
 # Fixed ids, so the demo directory keeps its ids (and its API addresses) between runs.
 DEMO_NAMESPACE = uuid.UUID("6f1c7c1e-3c1b-4c1a-9a59-8d3a7c6c2b10")
@@ -122,6 +122,7 @@ def seed(people) -> None:
             },
         )
         article.topics.set([topics[name] for name in data["topics"]])
+    refresh_search_vectors(articles=Article.objects.all())
 
     TopicSubscription.objects.get_or_create(user=people.parents[0], topic=topics["Education"])
 
@@ -160,3 +161,4 @@ def seed(people) -> None:
         ServiceAtLocation.objects.get_or_create(
             service=service, location=location, defaults={"id": uuid.uuid5(DEMO_NAMESPACE, f"{name} at centre")}
         )
+    refresh_search_vectors(services=Service.objects.filter(organisation=organisation))

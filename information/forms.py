@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.conf import settings
+from django.utils.text import slugify
 
 from forum_portal.people.models import NeedCategory, Organisation, User
 
@@ -80,6 +81,35 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
+# How each allowed type's files begin, so a renamed program is not offered as a leaflet.
+# Office and OpenDocument files are ZIP archives; CSV is text.
+SIGNATURES = {
+    "pdf": [b"%PDF-"],
+    "png": [b"\x89PNG\r\n\x1a\n"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+    "docx": [b"PK\x03\x04"],
+    "xlsx": [b"PK\x03\x04"],
+    "odt": [b"PK\x03\x04"],
+    "ods": [b"PK\x03\x04"],
+}
+
+
+def _content_matches(upload, extension: str) -> bool:
+    upload.seek(0)
+    start = upload.read(1024)
+    upload.seek(0)
+    if extension == "csv":
+        try:
+            start.decode("utf-8")
+        except UnicodeDecodeError:
+            # A cut in the middle of a character is still text; a binary file rarely decodes this far.
+            return b"\x00" not in start
+        return True
+    signatures = SIGNATURES.get(extension)
+    return signatures is None or any(start.startswith(signature) for signature in signatures)
+
+
 class AttachmentForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the file"})
     file = forms.FileField(error_messages={"required": "Choose a file"})
@@ -102,6 +132,8 @@ class AttachmentForm(forms.Form):
         limit = settings.INFORMATION_ATTACHMENT_MAX_MB
         if upload.size > limit * 1024 * 1024:
             raise forms.ValidationError(f"The file must be smaller than {limit} MB")
+        if not _content_matches(upload, extension):
+            raise forms.ValidationError(f"The file is not a real {extension.upper()} file")
         return upload
 
 
@@ -154,3 +186,29 @@ class DirectoryFilterForm(forms.Form):
                 "max_value": "Enter an age from 0 to 25",
             }
         )
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "description"]
+        labels = {"description": "Description (optional)"}
+        error_messages = {
+            "name": {"required": "Enter the topic's name", "unique": "There is already a topic with this name"}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.text("description", field_width=Fluid.FULL),
+            Button("submit", "Save the topic"),
+        )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Topic.objects.filter(slug=slugify(name)).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("There is already a topic with this name")
+        return name

@@ -9,6 +9,7 @@ classified by taxonomy terms. Its ids are UUIDs, so a council's feed keeps its o
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -83,6 +84,8 @@ class Article(models.Model):
     review_due = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Kept by services.refresh_search_vectors on PostgreSQL (empty on SQLite, which searches the text).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -245,6 +248,7 @@ class Service(models.Model):
     area = models.CharField(max_length=100, blank=True, help_text="The area the service covers.")
     taxonomy_terms = models.ManyToManyField(TaxonomyTerm, related_name="services", blank=True)
     last_modified = models.DateTimeField(default=timezone.now)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 

@@ -4,14 +4,14 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Article, Service, ServiceAtLocation, Topic, TopicSubscription
 
 SEARCH_LIMIT = 20
-LONG_TEXT = ["body", "body_html", "easy_read"]
+LONG_TEXT = ["body", "body_html", "easy_read", "search_vector"]
 
 
 def published_articles(*, kind: str | None = None, topic: Topic | None = None, audience: str = "") -> QuerySet:
@@ -153,36 +153,29 @@ def search(
     words = _words(query)
     if not words:
         return SearchResults(articles=[], services=[])
-    articles = Article.objects.published()
+    articles = Article.objects.published().defer(*LONG_TEXT)
     if topic is not None:
         articles = articles.filter(topics=topic)
     if audience:
         articles = articles.filter(audience=audience)
-    services = Service.objects.listed().select_related("organisation")
+    services = Service.objects.listed().select_related("organisation").defer("search_vector")
     with_services = include_services and topic is None and not audience
 
     if full_text is None:
         full_text = _uses_postgres()
     if full_text:
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
+        # The stored vectors (see services.refresh_search_vectors), matched with @@ and ranked.
         search_query = SearchQuery(query, search_type="websearch", config="english")
-        article_vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("body", weight="C", config="english")
-        )
         articles = (
-            articles.annotate(rank=SearchRank(article_vector, search_query))
-            .filter(rank__gt=0)
+            articles.filter(search_vector=search_query)
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by("-rank", "-published_at")
         )
-        service_vector = SearchVector("name", weight="A", config="english") + SearchVector(
-            "description", weight="B", config="english"
-        )
         services = (
-            services.annotate(rank=SearchRank(service_vector, search_query))
-            .filter(rank__gt=0)
+            services.filter(search_vector=search_query)
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by("-rank", "name")
         )
     else:

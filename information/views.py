@@ -11,7 +11,7 @@ from django.views.generic import FormView, TemplateView
 from forum_portal.people.views import PortalPermissionMixin
 
 from . import selectors, services
-from .forms import ArticleForm, AttachmentForm, DirectoryFilterForm, FollowTopicsForm, SearchForm
+from .forms import ArticleForm, AttachmentForm, DirectoryFilterForm, FollowTopicsForm, SearchForm, TopicForm
 from .models import Article, Attachment, Audience, Topic
 
 PAGE_SIZE = 20
@@ -212,7 +212,9 @@ class ArticlePublishView(PortalPermissionMixin, View):
     publish = True
 
     def get_permission_object(self):
-        return get_object_or_404(Article, pk=self.kwargs["pk"])
+        if not hasattr(self, "_article"):
+            self._article = get_object_or_404(Article, pk=self.kwargs["pk"])
+        return self._article
 
     def post(self, request, pk):
         article = self.get_permission_object()
@@ -231,7 +233,9 @@ class AttachmentCreateView(PortalPermissionMixin, FormView):
     form_class = AttachmentForm
 
     def get_permission_object(self):
-        return get_object_or_404(Article, pk=self.kwargs["pk"])
+        if not hasattr(self, "_article"):
+            self._article = get_object_or_404(Article, pk=self.kwargs["pk"])
+        return self._article
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -243,6 +247,44 @@ class AttachmentCreateView(PortalPermissionMixin, FormView):
         services.add_attachment(article, by=self.request.user, **form.cleaned_data)
         messages.success(self.request, "The file is added.")
         return redirect("information:article-edit", pk=article.pk)
+
+
+class ManageTopicsView(PortalPermissionMixin, FormView):
+    """The topics, and a form to add one."""
+
+    permission_required = "information.change_topic"
+    template_name = "information/topic_manage.html"
+    form_class = TopicForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topics=selectors.topics_with_counts(), **kwargs)
+
+    def form_valid(self, form):
+        topic = services.save_topic(by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, f"The topic “{topic.name}” is added.")
+        return redirect("information:topic-manage")
+
+
+class TopicEditView(PortalPermissionMixin, FormView):
+    permission_required = "information.change_topic"
+    template_name = "information/topic_form.html"
+    form_class = TopicForm
+
+    def get_topic(self):
+        if not hasattr(self, "_topic"):
+            self._topic = get_object_or_404(Topic, pk=self.kwargs["pk"])
+        return self._topic
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_topic()}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.get_topic(), **kwargs)
+
+    def form_valid(self, form):
+        services.save_topic(self.get_topic(), by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "The topic is saved.")
+        return redirect("information:topic-manage")
 
 
 # --- The services directory ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from information.models import (
     TaxonomyTerm,
     Topic,
 )
+from information.services import refresh_search_vectors
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -47,6 +48,12 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def topics(article, create, extracted, **kwargs):
         if create and extracted:
             article.topics.set(extracted)
+
+    @factory.post_generation
+    def search_vector(article, create, extracted, **kwargs):
+        """Searchable, as the services that save articles make them."""
+        if create:
+            refresh_search_vectors(articles=Article.objects.filter(pk=article.pk))
 
 
 class PublishedArticleFactory(ArticleFactory):
@@ -95,6 +102,11 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     def needs(service, create, extracted, **kwargs):
         if create and extracted:
             ServiceNeed.objects.bulk_create([ServiceNeed(service=service, need=need) for need in extracted])
+
+    @factory.post_generation
+    def search_vector(service, create, extracted, **kwargs):
+        if create:
+            refresh_search_vectors(services=Service.objects.filter(pk=service.pk))
 
 
 class LocationFactory(factory.django.DjangoModelFactory):

@@ -107,3 +107,41 @@ def test_bad_records_are_reported_by_id_and_skipped(tmp_path):
         f"Skipped {no_org['id']}: missing field organization_id",
         "Skipped (no id): string indices must be integers, not 'str'",
     ]
+
+
+def test_import_from_a_url_reads_every_page(tmp_path):
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs, urlsplit
+
+    pages = {"1": [record("First")], "2": [record("Second")]}
+
+    class Feed(BaseHTTPRequestHandler):
+        def do_GET(self):
+            page = parse_qs(urlsplit(self.path).query).get("page", ["1"])[0]
+            body = json.dumps({"total_pages": 2, "page_number": int(page), "contents": pages[page]}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Feed)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        call_command("import_oruk", f"http://127.0.0.1:{server.server_port}/services?per_page=1")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert sorted(Service.objects.values_list("name", flat=True)) == ["First", "Second"]
+
+
+def test_import_of_a_missing_file_says_so(tmp_path):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="Could not read"):
+        call_command("import_oruk", str(tmp_path / "missing.json"))

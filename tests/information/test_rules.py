@@ -45,7 +45,7 @@ def test_view_article_by_role_and_status(role, status):
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-@pytest.mark.parametrize("perm", ["add_article", "change_article", "publish_article"])
+@pytest.mark.parametrize("perm", ["add_article", "change_article", "publish_article", "change_topic"])
 def test_writing_articles_is_for_forum_staff_with_two_factor(role, perm):
     user = ROLES[role]()
     article = ArticleFactory(status=Article.Status.DRAFT)

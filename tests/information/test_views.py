@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from information.models import Article, ArticleRevision, Attachment
+from information.models import Article, ArticleRevision, Attachment, Topic
 from tests.factories import ForumStaffFactory, ParentCarerFactory
 from tests.factories.information import ArticleFactory, PublishedArticleFactory, TopicFactory
 
@@ -223,6 +223,10 @@ def test_attachment_rejects_a_wrong_type_and_accepts_a_pdf(client, settings):
     assert "The file must be smaller than 0 MB" in too_big.content.decode()
 
     settings.INFORMATION_ATTACHMENT_MAX_MB = 10
+    renamed = client.post(url, {"title": "Leaflet", "file": SimpleUploadedFile("leaflet.pdf", b"MZ\x90\x00")})
+    assert "The file is not a real PDF file" in renamed.content.decode()
+    assert Attachment.objects.count() == 0
+
     client.post(url, {"title": "Leaflet", "file": SimpleUploadedFile("leaflet.pdf", b"%PDF-1.4 x")})
     attachment = Attachment.objects.get()
     assert (attachment.title, attachment.size) == ("Leaflet", 10)
@@ -241,3 +245,38 @@ def test_attachment_of_a_draft_is_not_found_for_visitors(client):
     services.publish_article(article, by=ForumStaffFactory())
     response = client.get(reverse("information:attachment-download", args=[attachment.pk]))
     assert b"".join(response.streaming_content) == b"x"
+
+
+def test_staff_add_and_rename_a_topic_and_its_address_stays(client):
+    client.force_login(ForumStaffFactory())
+
+    client.post(reverse("information:topic-manage"), {"name": "Short breaks", "description": ""})
+    topic = Topic.objects.get()
+    response = client.post(
+        reverse("information:topic-edit", args=[topic.pk]), {"name": "Short breaks and respite", "description": "Rest"}
+    )
+
+    topic.refresh_from_db()
+    assert response.url == reverse("information:topic-manage")
+    assert (topic.name, topic.slug, topic.description) == ("Short breaks and respite", "short-breaks", "Rest")
+
+
+def test_a_second_topic_of_the_same_name_is_refused_and_kept(client):
+    TopicFactory(name="Health", slug="health")
+    client.force_login(ForumStaffFactory())
+
+    response = client.post(reverse("information:topic-manage"), {"name": "health", "description": "Doctors"})
+
+    content = response.content.decode()
+    assert "There is already a topic with this name" in content
+    assert 'value="Doctors"' in content
+    assert Topic.objects.count() == 1
+
+
+def test_parents_cannot_manage_topics(client):
+    client.force_login(ParentCarerFactory())
+
+    response = client.post(reverse("information:topic-manage"), {"name": "Sneaky"})
+
+    assert response.status_code == 403
+    assert Topic.objects.count() == 0
