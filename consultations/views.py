@@ -124,6 +124,23 @@ class ConsultationDetailView(TemplateView):
         return context
 
 
+class AccountabilityView(TemplateView):
+    """Public: how every organisation, or one, answers the families it consulted."""
+
+    template_name = "consultations/accountability.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = None
+        if "slug" in kwargs:
+            organisation = get_object_or_404(
+                Organisation.objects.exclude(kind=Organisation.Kind.FORUM), slug=kwargs["slug"]
+            )
+        rows = selectors.accountability(organisation=organisation)
+        context.update(organisation=organisation, rows=rows, total=selectors.total_row(rows))
+        return context
+
+
 def session_key(consultation) -> str:
     return f"consultation-response-{consultation.pk}"
 

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
@@ -523,3 +524,56 @@ def test_question_kinds_are_all_answerable(client):
 
     assert all(f"question_{question.pk}" in content for question in questions)
     assert "1 – Poor" in content and "5 – Good" in content
+
+
+# --- Accountability --------------------------------------------------------------------------
+
+
+def _replied(consultation, *, days_after_closing, outcome="changed"):
+    reply = services.reply_for(consultation)
+    reply.published_at = consultation.closes_at + timedelta(days=days_after_closing)
+    reply.save()
+    ReplyItem.objects.create(reply=reply, you_said="A", we_did="B", outcome=outcome, reason="Because")
+    return reply
+
+
+def test_accountability_counts_replies_on_time_late_and_overdue(client, django_assert_num_queries):
+    council = OfficerFactory().memberships.get().organisation
+    now = timezone.now()
+    on_time = closed_consultation(
+        organisation=council, opens_at=now - timedelta(weeks=30), closes_at=now - timedelta(weeks=20)
+    )
+    _replied(on_time, days_after_closing=30, outcome="not_changed")
+    late = closed_consultation(
+        organisation=council, opens_at=now - timedelta(weeks=30), closes_at=now - timedelta(weeks=20)
+    )
+    _replied(late, days_after_closing=100)
+    closed_consultation(
+        organisation=council,
+        opens_at=now - timedelta(weeks=30),
+        closes_at=now - timedelta(weeks=14),
+        reply_due_at=now - timedelta(weeks=2),
+    )
+    _sent(open_consultation(organisation=council))
+
+    with django_assert_num_queries(3):
+        content = client.get(url("accountability-organisation", council.slug)).content.decode()
+
+    cell = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    # 4 run, 1 answer, 1 on time, 1 late, 1 overdue, median of 30 and 100 days is 65.
+    assert re.findall(r'numeric">([^<]*)</td>', content)[:6] == ["4", "1", "1", "1", "1", "65"]
+    assert f"Not changed</th>{cell}1</td>" in content
+    assert client.get(url("accountability-organisation", "no-such")).status_code == 404
+
+
+def test_accountability_for_all_has_the_same_queries_for_one_and_five_organisations(client, django_assert_num_queries):
+    closed_consultation()
+    with django_assert_num_queries(2):
+        client.get(url("accountability"))
+    for _ in range(4):
+        _replied(
+            closed_consultation(organisation=OfficerFactory().memberships.get().organisation), days_after_closing=5
+        )
+    with django_assert_num_queries(2):
+        content = client.get(url("accountability")).content.decode()
+    assert content.count('href="/consultations/accountability/partner-') == 5
