@@ -23,9 +23,10 @@ DOCUMENT_SIGNATURES = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 FREE_TEXT_PROMPT = "Please do not name your child, their school or anyone else."
 
 
-def _helper(*fields, button="Save") -> FormHelper:
+def _helper(*fields, button="Save", name="submit") -> FormHelper:
     helper = FormHelper()
-    helper.layout = Layout(*fields, Button("submit", button))
+    # The button's name is its id: two forms on one page need different names.
+    helper.layout = Layout(*fields, Button(name, button))
     return helper
 
 
@@ -382,4 +383,4 @@ class ProgressUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("text"), button="Add update")
+        self.helper = _helper(Field.textarea("text"), button="Add update", name="add_update")

@@ -674,7 +674,9 @@ class ProgressUpdateView(ReplyItemView):
         item = self.get_item()
         form = ProgressUpdateForm(request.POST)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(update_form=form))
+            # The item's own form stays as saved: only the update was posted here.
+            item_form = ReplyItemForm(consultation=self.consultation, instance=item)
+            return self.render_to_response(self.get_context_data(form=item_form, update_form=form))
         services.add_progress_update(item, text=form.cleaned_data["text"], by=request.user)
         messages.success(request, "The progress update is published.")
         return redirect("consultations:reply-edit", self.consultation.pk)
