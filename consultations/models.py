@@ -98,6 +98,9 @@ class Consultation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     review_comments = models.TextField(blank=True, help_text="The forum's comments when it last asked for changes.")
     withdrawn_reason = models.TextField(blank=True)
+    results_released = models.BooleanField(
+        default=False, help_text="The organisation chose to show the counts per choice on the public page."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -306,6 +309,7 @@ class ConsultationEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         REPLY_PUBLISHED = "reply_published", "“You said, we did” published"
         REPLY_CORRECTED = "reply_corrected", "“You said, we did” corrected"
+        RESULTS_RELEASED = "results_released", "Results published"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -326,6 +326,22 @@ def tag_answer(answer: Answer, *, themes: list[Theme]) -> None:
     answer.themes.set(themes)
 
 
+@transaction.atomic
+def release_results(consultation: Consultation, *, by: User) -> Consultation:
+    """Show the counts per choice on the public page. Only once closed, never for a withdrawn
+    consultation, and only counts: written answers stay with the organisation."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not consultation.is_closed():
+        raise ValidationError("Results are published once the consultation has closed.")
+    if consultation.results_released:
+        return consultation
+    consultation.results_released = True
+    consultation.save(update_fields=["results_released"])
+    _log(consultation, ConsultationEvent.Action.RESULTS_RELEASED, by=by)
+    record_event("consultation.results_released", actor=by, obj=consultation)
+    return consultation
+
+
 # --- "You said, we did" --------------------------------------------------------------------------
 
 

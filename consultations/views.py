@@ -121,6 +121,10 @@ class ConsultationDetailView(TemplateView):
         if context["phase"] == Phase.CLOSED:
             context["answer_count"] = selectors.submitted_count(consultation)
             context["reply"] = selectors.published_reply(consultation)
+            if consultation.results_released:
+                context["results"] = [
+                    result for result in selectors.question_results(consultation) if not result.question.is_text
+                ]
         return context
 
 
@@ -544,6 +548,16 @@ class ThemeCreateView(ResultsView):
         services.create_theme(self.consultation, name=form.cleaned_data["name"])
         messages.success(request, f"The theme “{form.cleaned_data['name']}” is added.")
         return redirect(reverse("consultations:results", args=[self.consultation.pk]) + "#themes")
+
+
+class ReleaseResultsView(ConsultationMixin, View):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.view_results"
+
+    def post(self, request, *args, **kwargs):
+        services.release_results(self.consultation, by=request.user)
+        messages.success(request, "The counts per choice are now on the public page.")
+        return redirect("consultations:results", self.consultation.pk)
 
 
 class AnswerTagView(ConsultationMixin, View):

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -577,3 +578,45 @@ def test_accountability_for_all_has_the_same_queries_for_one_and_five_organisati
     with django_assert_num_queries(2):
         content = client.get(url("accountability")).content.decode()
     assert content.count('href="/consultations/accountability/partner-') == 5
+
+
+def test_counts_show_publicly_only_once_the_officer_releases_them(client, officer, closed_with_questions):
+    consultation, choice, text = closed_with_questions
+    response = _sent(consultation)
+    response.answers.create(question=choice, choice="Online")
+    response.answers.create(question=text, text="Private words")
+    public = url("consultation-detail", consultation.pk)
+    assert "Results" not in client.get(public).content.decode()
+
+    client.force_login(officer)
+    client.post(url("results-release", consultation.pk))
+    client.logout()
+    content = client.get(public).content.decode()
+
+    assert '<h2 class="govuk-heading-l">Results</h2>' in content
+    assert "How do you book?" in content and "Private words" not in content
+    assert "Results published" in content
+    assert AuditEvent.objects.filter(action="consultation.results_released", actor=officer).count() == 1
+
+
+def test_results_cannot_be_released_before_closing(officer, organisation):
+    consultation = open_consultation(organisation=organisation)
+
+    with pytest.raises(ValidationError):
+        services.release_results(consultation, by=officer)
+
+
+def test_officer_dashboard_query_count_is_the_same_for_one_and_five(
+    client, officer, organisation, django_assert_num_queries
+):
+    closed_consultation(organisation=organisation)
+    client.force_login(officer)
+    client.get(reverse("dashboard"))
+    with django_assert_num_queries(8) as one:
+        client.get(reverse("dashboard"))
+    for _ in range(2):
+        open_consultation(organisation=organisation)
+        ConsultationFactory(organisation=organisation)
+    with django_assert_num_queries(len(one.captured_queries)):
+        content = client.get(reverse("dashboard")).content.decode()
+    assert content.count('href="/consultations/') >= 5

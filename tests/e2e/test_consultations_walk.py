@@ -216,6 +216,10 @@ def test_consultation_from_draft_to_you_said_we_did(page, new_page, check, tmp_p
     assert sorted(row[2] for row in rows[1:]) == ["A parent carer", "Jo Bennett"]
     assert AuditEvent.objects.filter(action="consultation.answers_exported", actor=officer).count() == 1
 
+    page.get_by_role("button", name="Publish the counts").click()
+    expect(page.get_by_text("These counts are on the public page.")).to_be_visible()
+    check(page)
+
     page.get_by_role("link", name="Write “You said, we did”").first.click()
     check(page)
     page.get_by_role("link", name="Add an item").click()
@@ -237,6 +241,7 @@ def test_consultation_from_draft_to_you_said_we_did(page, new_page, check, tmp_p
 
     visitor_page.goto(consultation.get_absolute_url())
     expect(visitor_page.get_by_role("heading", name="You said, we did")).to_be_visible()
+    expect(visitor_page.get_by_role("heading", name="How would you like to book?")).to_be_visible()
     expect(visitor_page.get_by_text("A phone-only line cost too much and had long waits.")).to_be_visible()
     check(visitor_page)
     assert sorted(OutgoingEmail.objects.filter(kind="consultation_reply").values_list("recipient", flat=True)) == [
