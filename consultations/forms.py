@@ -4,12 +4,14 @@ from zoneinfo import ZoneInfo
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Hidden, Layout, Size
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from .models import Consultation, Question, ReplyItem, Theme
+from forum_portal.people.models import Organisation
+
+from .models import Consultation, LocalOfferComment, Question, ReplyItem, Theme
 
 UK = ZoneInfo("Europe/London")
 DOCUMENT_TYPES = {
@@ -384,3 +386,69 @@ class ProgressUpdateForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field.textarea("text"), button="Add update", name="add_update")
+
+
+class LocalOfferRoundForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Council",
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY),
+        empty_label="Choose the council",
+        error_messages={"required": "Choose the council whose Local Offer it is"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.select("organisation"), button="Open Local Offer feedback for a year")
+
+
+class LocalOfferCommentForm(forms.ModelForm):
+    class Meta:
+        model = LocalOfferComment
+        fields = ["aspect", "text"]
+        labels = {"aspect": "What is your comment about?", "text": "Your comment"}
+        help_texts = {"text": FREE_TEXT_PROMPT}
+        widgets = {"aspect": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            "aspect": {"required": "Choose what your comment is about"},
+            "text": {"required": "Write your comment"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].choices = [c for c in self.fields["aspect"].choices if c[0]]
+        self.helper = _helper(
+            Field.radios("aspect", legend_size=Size.SMALL), Field.textarea("text"), button="Send comment"
+        )
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[c for c in LocalOfferComment.Moderation.choices if c[0] != LocalOfferComment.Moderation.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision"},
+    )
+    reason = forms.CharField(
+        label="Why it is kept out",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed unless it is publishable.",
+    )
+
+    def __init__(self, *args, comment, **kwargs):
+        super().__init__(*args, prefix=f"comment-{comment.pk}", **kwargs)
+        self.comment = comment
+        self.helper = _helper(
+            Hidden("comment", comment.pk),
+            Field.radios("decision", legend_size=Size.SMALL),
+            Field.textarea("reason"),
+            button="Save decision",
+            name=f"moderate_{comment.pk}",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision and decision != LocalOfferComment.Moderation.PUBLISHABLE and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the comment is kept out")
+        return cleaned

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from forum_portal.people.models import AgeBand, NeedCategory
 
-from .models import Answer, Consultation, Phase, Question, Reply, ReplyItem, Response, Theme
+from .models import Answer, Consultation, LocalOfferComment, Phase, Question, Reply, ReplyItem, Response, Theme
 
 SMALLEST_GROUP = 5
 
@@ -281,6 +281,17 @@ def answers_of_person(user) -> list[dict]:
                     "answer": answer.text or answer.choice,
                 }
             )
+    for comment in LocalOfferComment.objects.filter(user=user).select_related("consultation"):
+        rows.append(
+            {
+                "consultation": comment.consultation.title,
+                "status": comment.get_moderation_display(),
+                "sent": comment.created_at.isoformat(),
+                "name_shared": False,
+                "question": comment.get_aspect_display(),
+                "answer": comment.text,
+            }
+        )
     return rows
 
 
@@ -360,3 +371,24 @@ def total_row(rows: list[AccountabilityRow]) -> AccountabilityRow:
         for outcome, n in row.outcomes.items():
             total.outcomes[outcome] = total.outcomes.get(outcome, 0) + n
     return total
+
+
+def local_offer_comments(consultation: Consultation, *, moderation: str | None = None) -> QuerySet:
+    comments = consultation.local_offer_comments.select_related("moderated_by").order_by("created_at", "pk")
+    if moderation:
+        comments = comments.filter(moderation=moderation)
+    return comments
+
+
+def local_offer_rounds_to_moderate() -> QuerySet:
+    """Local Offer rounds with comments waiting, and how many."""
+    return (
+        Consultation.objects.filter(kind=Consultation.Kind.LOCAL_OFFER, status=Consultation.Status.APPROVED)
+        .select_related("organisation")
+        .annotate(
+            pending=Count(
+                "local_offer_comments", filter=Q(local_offer_comments__moderation=LocalOfferComment.Moderation.PENDING)
+            )
+        )
+        .order_by("-opens_at")
+    )
