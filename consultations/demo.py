@@ -1,5 +1,7 @@
 """Demo consultations: one open, one closed and waiting for its reply, one with its
-"You said, we did" published. Safe to run again: each is looked up by title first."""
+"You said, we did" published, and this year's Local Offer feedback.
+
+Safe to run again: each is looked up first."""
 
 from datetime import timedelta
 
@@ -18,6 +20,7 @@ def seed(people) -> None:
     _open(people, now)
     _awaiting_reply(people, now)
     _replied(people, now)
+    _local_offer(people, now)
 
 
 def _consultation(people, organisation, officer, title, *, opens_at, closes_at, questions, **fields):
@@ -201,3 +204,27 @@ def _replied(people, now):
         reason="Some families told us a budget would not work for them, so it stays optional.",
     )
     services.publish_reply(reply, by=officer, now=now - timedelta(weeks=2))
+
+
+def _local_offer(people, now):
+    """This year's Local Offer feedback, with one comment of each moderation decision."""
+    if Consultation.objects.filter(organisation=people.council, kind=Consultation.Kind.LOCAL_OFFER).exists():
+        return
+    round_ = services.start_local_offer_round(
+        organisation=people.council, by=people.staff, now=now - timedelta(days=60)
+    )
+    comments = [
+        ("accessibility", "The search does not find short breaks unless you know the exact name.", "publishable", ""),
+        ("missing", "There is nothing about holiday clubs for older children.", "publishable", ""),
+        (
+            "content",
+            "My daughter's school will not give her the support in her plan.",
+            "individual",
+            "About one child's school place; passed to the forum's helpline.",
+        ),
+        ("development", "Parents were asked what to include last spring, which helped.", "pending", ""),
+    ]
+    for aspect, text, decision, reason in comments:
+        comment = services.add_local_offer_comment(round_, aspect=aspect, text=text, user=people.parents[2])
+        if decision != "pending":
+            services.moderate_comment(comment, decision=decision, reason=reason, by=people.staff)

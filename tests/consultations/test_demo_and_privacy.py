@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -20,6 +22,7 @@ def test_seed_demo_makes_an_open_a_waiting_and_a_replied_consultation_once(setti
     phases = sorted((c.title, c.phase()) for c in Consultation.objects.all())
     assert phases == [
         ("Home to school transport", "closed"),
+        (f"Local Offer feedback {timezone.now() - timedelta(days=60):%Y}", "open"),
         ("Short breaks: how you book them", "open"),
         ("Speech and language therapy waiting times", "closed"),
     ]
