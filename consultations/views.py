@@ -435,6 +435,8 @@ class AnswerMixin:
     def dispatch(self, request, *args, **kwargs):
         self.consultation = selectors.consultation_for(request.user, kwargs["pk"], "consultations.view_consultation")
         phase = self.consultation.phase()
+        if self.consultation.is_local_offer:
+            return redirect("consultations:local-offer-comment", self.consultation.pk)
         if not request.user.has_perm("consultations.answer_consultation", self.consultation):
             if phase == Phase.CLOSED and request.method == "POST":
                 return self.after_closing(request)
