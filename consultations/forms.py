@@ -79,14 +79,25 @@ class ConsultationForm(forms.ModelForm):
         }
         widgets = {"topic": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisations = organisations or []
+        # Officers of more than one partner say which one asks; a draft keeps its organisation.
+        if organisations and len(organisations) > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label="Which organisation is asking",
+                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+                widget=forms.RadioSelect,
+                empty_label=None,
+                error_messages={"required": "Choose the organisation that is asking"},
+            )
         if self.instance.opens_at:
             self.initial["opens_on"] = self.instance.opens_at.astimezone(UK).date()
         if self.instance.closes_at:
             self.initial["closes_on"] = self.instance.closes_at.astimezone(UK).date()
         self.fields["topic"].choices = [c for c in self.fields["topic"].choices if c[0]]
         self.helper = _helper(
+            *([Field.radios("organisation", legend_size=Size.SMALL)] if "organisation" in self.fields else []),
             Field.text("title"),
             Field.radios("topic", legend_size=Size.SMALL),
             Field.textarea("summary", rows=4),

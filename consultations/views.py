@@ -167,16 +167,16 @@ class ConsultationCreateView(SignedInWell, FormView):
     form_class = ConsultationForm
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        self.organisations = [
+        organisations = [
             m.organisation
             for m in self.request.user.memberships.select_related("organisation").exclude(organisation__kind="forum")
         ]
-        return kwargs
+        return {**super().get_form_kwargs(), "organisations": organisations}
 
     def form_valid(self, form):
+        organisation = form.cleaned_data.get("organisation") or form.organisations[0]
         consultation = services.create_consultation(
-            organisation=self.organisations[0], by=self.request.user, **form.consultation_fields()
+            organisation=organisation, by=self.request.user, **form.consultation_fields()
         )
         messages.success(self.request, "Your draft is saved. Now add the questions.")
         return redirect("consultations:consultation-manage", consultation.pk)

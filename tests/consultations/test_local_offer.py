@@ -138,3 +138,28 @@ def test_comments_are_in_my_data_and_lose_the_person_on_deletion(round_):
     ]
     comment.refresh_from_db()
     assert comment.user is None
+
+
+def test_staff_dashboard_counts_comments_to_moderate(client, round_, staff):
+    services.add_local_offer_comment(round_, aspect="content", text="One", user=None)
+    client.force_login(staff)
+
+    assert "1 Local Offer comment to moderate" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_public_round_page_query_count_is_the_same_for_one_and_five_comments(
+    client, round_, staff, django_assert_num_queries
+):
+    def add_published(n):
+        for i in range(n):
+            comment = services.add_local_offer_comment(round_, aspect="content", text=f"Comment {i}", user=None)
+            services.moderate_comment(comment, decision="publishable", by=staff)
+
+    add_published(1)
+    client.get(round_.get_absolute_url())
+    with django_assert_num_queries(3) as one:
+        client.get(round_.get_absolute_url())
+    add_published(4)
+    with django_assert_num_queries(len(one.captured_queries)):
+        content = client.get(round_.get_absolute_url()).content.decode()
+    assert content.count("Comment ") == 5

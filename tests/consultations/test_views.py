@@ -15,7 +15,13 @@ from consultations.models import Answer, Consultation, Question, ReplyItem, Resp
 from forum_portal.audit.models import AuditEvent
 from forum_portal.people.models import AgeBand
 from forum_portal.people.services import set_profile_data
-from tests.factories import ForumStaffFactory, OfficerFactory, ParentCarerFactory
+from tests.factories import (
+    ForumStaffFactory,
+    MembershipFactory,
+    OfficerFactory,
+    OrganisationFactory,
+    ParentCarerFactory,
+)
 from tests.factories.consultations import (
     ConsultationFactory,
     QuestionFactory,
@@ -620,3 +626,28 @@ def test_officer_dashboard_query_count_is_the_same_for_one_and_five(
     with django_assert_num_queries(len(one.captured_queries)):
         content = client.get(reverse("dashboard")).content.decode()
     assert content.count('href="/consultations/') >= 5
+
+
+def test_officer_of_two_organisations_chooses_which_one_asks(client, officer, organisation):
+    nhs = OrganisationFactory(kind="nhs", name="Brookshire ICB", slug="brookshire-icb")
+    MembershipFactory(user=officer, organisation=nhs)
+    client.force_login(officer)
+    opens = timezone.localdate() + timedelta(days=7)
+    data = {"title": "Wheelchairs", "topic": "health", **date_fields("opens_on", opens)}
+    data.update(date_fields("closes_on", opens + timedelta(weeks=8)))
+
+    missing = client.post(url("consultation-create"), data)
+    client.post(url("consultation-create"), {**data, "organisation": nhs.pk})
+
+    assert "Choose the organisation that is asking" in missing.content.decode()
+    assert Consultation.objects.get().organisation == nhs
+
+
+def test_preview_for_forum_staff_leads_back_to_the_review(client):
+    consultation = ConsultationFactory(status=Consultation.Status.IN_REVIEW)
+    QuestionFactory(consultation=consultation)
+    client.force_login(ForumStaffFactory())
+
+    content = client.get(url("consultation-preview", consultation.pk)).content.decode()
+
+    assert f'href="{url("consultation-review", consultation.pk)}">Back to the review</a>' in content
