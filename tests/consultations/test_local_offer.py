@@ -162,4 +162,4 @@ def test_public_round_page_query_count_is_the_same_for_one_and_five_comments(
     add_published(4)
     with django_assert_num_queries(len(one.captured_queries)):
         content = client.get(round_.get_absolute_url()).content.decode()
-    assert content.count("Comment ") == 5
+    assert content.count("<br>Comment ") == 5
