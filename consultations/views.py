@@ -23,6 +23,9 @@ from . import selectors, services
 from .forms import (
     AnswerForm,
     ConsultationForm,
+    LocalOfferCommentForm,
+    LocalOfferRoundForm,
+    ModerationForm,
     ProgressUpdateForm,
     QuestionForm,
     ReplyItemForm,
@@ -33,7 +36,7 @@ from .forms import (
     WithdrawForm,
     question_pages,
 )
-from .models import Answer, Phase, Question, ReplyItem, Response, Topic
+from .models import Answer, LocalOfferComment, Phase, Question, ReplyItem, Response, Topic
 from .panels import next_step
 
 PAGE_SIZE = 20
@@ -118,9 +121,36 @@ class ConsultationDetailView(TemplateView):
                 session_response_id=self.request.session.get(session_key(consultation)),
             ),
         )
+        if consultation.is_local_offer:
+            context["comments"] = selectors.local_offer_comments(
+                consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE
+            )
         if context["phase"] == Phase.CLOSED:
             context["answer_count"] = selectors.submitted_count(consultation)
             context["reply"] = selectors.published_reply(consultation)
+            if consultation.is_local_offer:
+                context["answer_count"] = consultation.local_offer_comments.count()
+            if consultation.results_released:
+                context["results"] = [
+                    result for result in selectors.question_results(consultation) if not result.question.is_text
+                ]
+        return context
+
+
+class AccountabilityView(TemplateView):
+    """Public: how every organisation, or one, answers the families it consulted."""
+
+    template_name = "consultations/accountability.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = None
+        if "slug" in kwargs:
+            organisation = get_object_or_404(
+                Organisation.objects.exclude(kind=Organisation.Kind.FORUM), slug=kwargs["slug"]
+            )
+        rows = selectors.accountability(organisation=organisation)
+        context.update(organisation=organisation, rows=rows, total=selectors.total_row(rows))
         return context
 
 
@@ -137,16 +167,16 @@ class ConsultationCreateView(SignedInWell, FormView):
     form_class = ConsultationForm
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        self.organisations = [
+        organisations = [
             m.organisation
             for m in self.request.user.memberships.select_related("organisation").exclude(organisation__kind="forum")
         ]
-        return kwargs
+        return {**super().get_form_kwargs(), "organisations": organisations}
 
     def form_valid(self, form):
+        organisation = form.cleaned_data.get("organisation") or form.organisations[0]
         consultation = services.create_consultation(
-            organisation=self.organisations[0], by=self.request.user, **form.consultation_fields()
+            organisation=organisation, by=self.request.user, **form.consultation_fields()
         )
         messages.success(self.request, "Your draft is saved. Now add the questions.")
         return redirect("consultations:consultation-manage", consultation.pk)
@@ -278,7 +308,13 @@ class ReviewQueueView(SignedInWell, TemplateView):
     def get_context_data(self, **kwargs):
         now = timezone.now()
         live = selectors.public_consultations(now=now).filter(status="approved", closes_at__gt=now)
-        return {**super().get_context_data(**kwargs), "queue": selectors.review_queue(), "live": live, "now": now}
+        return {
+            **super().get_context_data(**kwargs),
+            "queue": selectors.review_queue(),
+            "live": live,
+            "local_offer_rounds": selectors.local_offer_rounds_to_moderate(),
+            "now": now,
+        }
 
 
 class ConsultationReviewView(ConsultationMixin, FormView):
@@ -317,6 +353,78 @@ class ConsultationWithdrawView(ConsultationMixin, FormView):
         return redirect(self.consultation.get_absolute_url())
 
 
+# --- Local Offer feedback ------------------------------------------------------------------------
+
+
+class LocalOfferStartView(SignedInWell, FormView):
+    permission_required = "consultations.view_review_queue"
+    template_name = "consultations/local_offer_start.html"
+    form_class = LocalOfferRoundForm
+
+    def form_valid(self, form):
+        try:
+            consultation = services.start_local_offer_round(
+                organisation=form.cleaned_data["organisation"], by=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error("organisation", error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, "Local Offer feedback is open for a year.")
+        return redirect(consultation.get_absolute_url())
+
+
+class LocalOfferCommentView(FormView):
+    """Anyone may comment on the Local Offer while a round is open, with or without an account."""
+
+    template_name = "consultations/local_offer_comment.html"
+    form_class = LocalOfferCommentForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.consultation = selectors.consultation_for(request.user, kwargs["pk"], "consultations.view_consultation")
+        if not request.user.has_perm("consultations.comment_local_offer", self.consultation):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "consultation": self.consultation}
+
+    def form_valid(self, form):
+        user = self.request.user if self.request.user.is_authenticated else None
+        services.add_local_offer_comment(self.consultation, user=user, **form.cleaned_data)
+        messages.success(self.request, "Thank you. The forum reads every comment before it is passed on.")
+        return redirect(self.consultation.get_absolute_url())
+
+
+class ModerationView(ConsultationMixin, TemplateView):
+    permission_required = "consultations.view_review_queue"
+    object_permission = "consultations.moderate_local_offer"
+    template_name = "consultations/local_offer_moderate.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        bound = kwargs.get("bound")
+        pending = selectors.local_offer_comments(self.consultation, moderation=LocalOfferComment.Moderation.PENDING)
+        context["forms"] = [
+            bound if bound is not None and bound.comment.pk == comment.pk else ModerationForm(comment=comment)
+            for comment in pending
+        ]
+        context["decided"] = self.consultation.local_offer_comments.exclude(
+            moderation=LocalOfferComment.Moderation.PENDING
+        ).select_related("moderated_by")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        comment = get_object_or_404(LocalOfferComment, pk=request.POST.get("comment"), consultation=self.consultation)
+        form = ModerationForm(request.POST, comment=comment)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(bound=form))
+        services.moderate_comment(
+            comment, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"], by=request.user
+        )
+        messages.success(request, "The decision is saved.")
+        return redirect("consultations:local-offer-moderate", self.consultation.pk)
+
+
 # --- Answering -----------------------------------------------------------------------------------
 
 
@@ -327,6 +435,8 @@ class AnswerMixin:
     def dispatch(self, request, *args, **kwargs):
         self.consultation = selectors.consultation_for(request.user, kwargs["pk"], "consultations.view_consultation")
         phase = self.consultation.phase()
+        if self.consultation.is_local_offer:
+            return redirect("consultations:local-offer-comment", self.consultation.pk)
         if not request.user.has_perm("consultations.answer_consultation", self.consultation):
             if phase == Phase.CLOSED and request.method == "POST":
                 return self.after_closing(request)
@@ -515,6 +625,10 @@ class ResultsView(ConsultationMixin, TemplateView):
             breakdown_choices=[(key, value[0]) for key, value in selectors.BREAKDOWNS.items()],
             theme_form=kwargs.get("theme_form") or ThemeForm(),
         )
+        if self.consultation.is_local_offer:
+            context["comments"] = selectors.local_offer_comments(
+                self.consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE
+            )
         context["theme_form"].helper.form_action = reverse("consultations:theme-create", args=[self.consultation.pk])
         return context
 
@@ -527,6 +641,16 @@ class ThemeCreateView(ResultsView):
         services.create_theme(self.consultation, name=form.cleaned_data["name"])
         messages.success(request, f"The theme “{form.cleaned_data['name']}” is added.")
         return redirect(reverse("consultations:results", args=[self.consultation.pk]) + "#themes")
+
+
+class ReleaseResultsView(ConsultationMixin, View):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.view_results"
+
+    def post(self, request, *args, **kwargs):
+        services.release_results(self.consultation, by=request.user)
+        messages.success(request, "The counts per choice are now on the public page.")
+        return redirect("consultations:results", self.consultation.pk)
 
 
 class AnswerTagView(ConsultationMixin, View):
@@ -657,7 +781,9 @@ class ProgressUpdateView(ReplyItemView):
         item = self.get_item()
         form = ProgressUpdateForm(request.POST)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(update_form=form))
+            # The item's own form stays as saved: only the update was posted here.
+            item_form = ReplyItemForm(consultation=self.consultation, instance=item)
+            return self.render_to_response(self.get_context_data(form=item_form, update_form=form))
         services.add_progress_update(item, text=form.cleaned_data["text"], by=request.user)
         messages.success(request, "The progress update is published.")
         return redirect("consultations:reply-edit", self.consultation.pk)
