@@ -274,7 +274,10 @@ class RepSeat(models.Model):
     """A parent rep's seat on a group, for a term."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="rep_seats")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rep_seats")
+    # Empty once the rep deletes their account: their published reports stay, without their name.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="rep_seats"
+    )
     starts_on = models.DateField()
     ends_on = models.DateField()
     interest = models.OneToOneField(Interest, on_delete=models.SET_NULL, null=True, blank=True, related_name="seat")

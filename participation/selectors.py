@@ -91,7 +91,7 @@ def group_detail(slug: str) -> Group:
 
 
 def seats_of_group(group: Group):
-    return RepSeat.objects.filter(group=group).select_related("user").order_by("-starts_on")
+    return RepSeat.objects.filter(group=group, user__isnull=False).select_related("user").order_by("-starts_on")
 
 
 def rep_reports_of_group(group: Group):
