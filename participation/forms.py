@@ -3,9 +3,9 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layou
 from django import forms
 from django.utils import timezone
 
-from forum_portal.people.models import Organisation
+from forum_portal.people.models import AgeBand, NeedCategory, Organisation
 
-from .models import AccessNeed, Activity, Event, Group, Interest, LadderStep, Opportunity
+from .models import AccessNeed, Activity, Event, Group, Interest, LadderStep, Opportunity, PopulationFigure
 
 NO_NAMES_HINT = "Please do not name your child or their school."
 
@@ -294,3 +294,56 @@ class ReportPeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end of the period must be after its start")
         return data
+
+
+class MemberFilterForm(forms.Form):
+    area = forms.ChoiceField(label="Area", required=False)
+    age_band = forms.ChoiceField(label="Age band of children", required=False)
+    need = forms.ChoiceField(label="Need category of children", required=False)
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Any area"), *((area, area) for area in areas)]
+        self.fields["age_band"].choices = [("", "Any age band"), *AgeBand.choices]
+        self.fields["need"].choices = [("", "Any need category"), *NeedCategory.choices]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("area"), Field.select("age_band"), Field.select("need"), Button("filter", "Filter members")
+        )
+
+
+class PopulationFigureForm(forms.ModelForm):
+    class Meta:
+        model = PopulationFigure
+        fields = ["dimension", "value", "count"]
+        labels = {"dimension": "Kind of group", "value": "Group", "count": "Children and young people with SEND"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("dimension"),
+            Field.text("value", field_width=Fixed.TEN),
+            Field.text("count", field_width=Fixed.FIVE),
+            Button("submit", "Save figure"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        dimension, value = data.get("dimension"), (data.get("value") or "").strip().upper()
+        valid = {
+            PopulationFigure.Dimension.AGE_BAND: AgeBand.values,
+            PopulationFigure.Dimension.NEED: NeedCategory.values,
+        }.get(dimension)
+        if dimension == PopulationFigure.Dimension.AGE_BAND:
+            value = value.lower()
+        if valid is not None and value not in valid:
+            self.add_error("value", "Enter one of: " + ", ".join(valid))
+        data["value"] = value
+        return data
+
+    def _post_clean(self):
+        # Saving a figure for a group that has one replaces it (the service updates in place), so
+        # the model's unique constraint is not a form error here.
+        pass

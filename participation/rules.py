@@ -59,3 +59,4 @@ rules.add_perm("participation.view_rep_reports", is_parent_carer | is_staff_sign
 rules.add_perm("participation.view_own_involvement", is_parent_carer)
 rules.add_perm("participation.manage_log", is_staff_signed_in_safely)
 rules.add_perm("participation.view_report", is_staff_signed_in_safely)
+rules.add_perm("participation.view_members", is_staff_signed_in_safely)

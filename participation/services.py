@@ -13,7 +13,19 @@ from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
 from forum_portal.people.models import Organisation, User
 
-from .models import Activity, Booking, Event, Group, GroupMember, Interest, LadderStep, Opportunity, RepReport, RepSeat
+from .models import (
+    Activity,
+    Booking,
+    Event,
+    Group,
+    GroupMember,
+    Interest,
+    LadderStep,
+    Opportunity,
+    PopulationFigure,
+    RepReport,
+    RepSeat,
+)
 
 EVENT_FIELDS = [
     "title",
@@ -328,3 +340,12 @@ def log_activity(
     activity.save()
     record_event("participation.activity_logged", actor=by, obj=activity)
     return activity
+
+
+def set_population_figure(*, dimension: str, value: str, count: int, by: User) -> PopulationFigure:
+    """One figure per group: setting it again replaces the old number."""
+    figure, _ = PopulationFigure.objects.update_or_create(
+        dimension=dimension, value=value, defaults={"count": count, "updated_at": timezone.now()}
+    )
+    record_event("participation.population_figure_set", actor=by, obj=figure, count=count)
+    return figure

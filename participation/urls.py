@@ -30,6 +30,9 @@ urlpatterns = [
     path("manage/interests/<int:pk>/decide/", views.InterestDecideView.as_view(), name="interest-decide"),
     path("manage/log/", views.ActivityListView.as_view(), name="activity-list"),
     path("manage/log/new/", views.ActivityCreateView.as_view(), name="activity-create"),
+    path("manage/members/", views.MemberListView.as_view(), name="member-list"),
+    path("manage/members.<str:format>", views.MemberListView.as_view(), name="member-download"),
+    path("manage/representativeness/", views.RepresentativenessView.as_view(), name="representativeness"),
     path("manage/report/", views.ReportView.as_view(), name="report"),
     path("manage/report.<str:format>", views.ReportView.as_view(), name="report-download"),
 ]

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -19,7 +20,9 @@ from .forms import (
     DecideInterestForm,
     EventForm,
     InterestForm,
+    MemberFilterForm,
     OpportunityForm,
+    PopulationFigureForm,
     ReportPeriodForm,
     RepReportForm,
 )
@@ -470,3 +473,49 @@ class ReportView(PortalPermissionMixin, TemplateView):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="participation-{start}-to-{end}.{download}"'
         return response
+
+
+class MemberListView(PortalPermissionMixin, TemplateView):
+    """Members with filters on the data they consented to give, and a CSV of the same list."""
+
+    permission_required = "participation.view_members"
+    template_name = "participation/member_list.html"
+    page_size = 50
+
+    def get(self, request, *args, **kwargs):
+        form = MemberFilterForm(request.GET or None, areas=selectors.member_areas())
+        filters = {key: value for key, value in (form.cleaned_data.items() if form.is_valid() else []) if value}
+        profiles = selectors.members(**filters)
+        if kwargs.get("format") == "csv":
+            response = HttpResponse(
+                exports.members_csv(profiles, by=request.user, filters=filters), content_type="text/csv"
+            )
+            response["Content-Disposition"] = 'attachment; filename="forum-members.csv"'
+            return response
+        page = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(
+            self.get_context_data(form=form, page=page, total=page.paginator.count, query=query.urlencode())
+        )
+
+
+class RepresentativenessView(PortalPermissionMixin, FormView):
+    """Members (or one activity's participants) beside the local SEND population."""
+
+    permission_required = "participation.view_members"
+    template_name = "participation/representativeness.html"
+    form_class = PopulationFigureForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activities = list(selectors.activities_with_participants())
+        chosen = next((a for a in activities if str(a.pk) == self.request.GET.get("activity")), None)
+        user_ids = chosen.participants.values("pk") if chosen else None
+        context.update(activities=activities, chosen=chosen, comparisons=selectors.representativeness(user_ids))
+        return context
+
+    def form_valid(self, form):
+        services.set_population_figure(by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "The figure is saved.")
+        return redirect("participation:representativeness")

@@ -82,7 +82,19 @@ def test_reminder_task_queues_reminders():
 
 
 @pytest.mark.parametrize(
-    "model", ["event", "booking", "group", "groupmember", "opportunity", "interest", "repseat", "repreport", "activity"]
+    "model",
+    [
+        "event",
+        "booking",
+        "group",
+        "groupmember",
+        "opportunity",
+        "interest",
+        "repseat",
+        "repreport",
+        "activity",
+        "populationfigure",
+    ],
 )
 def test_admin_lists_load_with_search(client, model):
     admin = UserFactory(is_staff=True, is_superuser=True)
