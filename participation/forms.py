@@ -3,7 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layou
 from django import forms
 from django.utils import timezone
 
-from forum_portal.people.models import AgeBand, NeedCategory, Organisation
+from forum_portal.people.models import AgeBand, NeedCategory, Organisation, User
 
 from .models import AccessNeed, Activity, Event, Group, Interest, LadderStep, Opportunity, PopulationFigure
 
@@ -347,3 +347,58 @@ class PopulationFigureForm(forms.ModelForm):
         # Saving a figure for a group that has one replaces it (the service updates in place), so
         # the model's unique constraint is not a form error here.
         pass
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["name", "slug", "kind", "organisation", "purpose", "meeting_pattern", "is_active"]
+        labels = {
+            "slug": "Web address name",
+            "kind": "Kind of group",
+            "organisation": "Partner organisation",
+            "is_active": "The group is running",
+        }
+        help_texts = {
+            "slug": "Lower-case letters, numbers and hyphens, for example send-partnership-board.",
+            "purpose": "You can use Markdown for lists and links.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name"),
+            Field.text("slug", field_width=Fluid.TWO_THIRDS),
+            Field.select("kind"),
+            Field.select("organisation"),
+            Field.textarea("purpose", rows=5),
+            Field.text("meeting_pattern"),
+            Field.checkbox("is_active"),
+            Button("submit", "Save group"),
+        )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Group.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another group already uses this web address name")
+        return slug
+
+    def _post_clean(self):
+        pass
+
+
+class AddGroupMemberForm(forms.Form):
+    email = forms.EmailField(label="Email address of the member")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.text("email", field_width=Fluid.TWO_THIRDS), Button("submit", "Add member"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        self.user = User.objects.filter(email=email, parent_carer_profile__isnull=False).first()
+        if self.user is None:
+            raise forms.ValidationError("There is no forum member with this email address")
+        return email

@@ -87,6 +87,18 @@ def groups_list():
     )
 
 
+def groups_for_staff():
+    return (
+        Group.objects.select_related("organisation")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("-is_active", "name")
+    )
+
+
+def members_of_group(group: Group):
+    return GroupMember.objects.filter(group=group).select_related("user").order_by("user__full_name", "user__email")
+
+
 def group_detail(slug: str) -> Group:
     return get_object_or_404(Group.objects.select_related("organisation"), slug=slug, is_active=True)
 

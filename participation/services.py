@@ -212,6 +212,7 @@ def record_attendance(event: Event, *, attended: list[User], outcome: str, by: U
 
 
 def save_group(group: Group | None = None, *, by: User, **fields) -> Group:
+    """Create or change a group; its purpose is rendered to HTML here, once."""
     group = group or Group()
     for name, value in fields.items():
         setattr(group, name, value)
@@ -227,6 +228,11 @@ def add_group_member(group: Group, *, user: User, by: User) -> GroupMember:
     if created:
         record_event("participation.group_member_added", actor=by, obj=group, member=user.pk)
     return member
+
+
+def remove_group_member(member: GroupMember, *, by: User) -> None:
+    record_event("participation.group_member_removed", actor=by, obj=member.group, member=member.user_id)
+    member.delete()
 
 
 def save_opportunity(opportunity: Opportunity | None = None, *, by: User, **fields) -> Opportunity:

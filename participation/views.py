@@ -15,10 +15,12 @@ from forum_portal.people.views import PortalPermissionMixin
 from . import exports, ics, selectors, services
 from .forms import (
     ActivityForm,
+    AddGroupMemberForm,
     AttendanceForm,
     BookingForm,
     DecideInterestForm,
     EventForm,
+    GroupForm,
     InterestForm,
     MemberFilterForm,
     OpportunityForm,
@@ -26,7 +28,7 @@ from .forms import (
     ReportPeriodForm,
     RepReportForm,
 )
-from .models import Booking, Event, Interest, Opportunity, RepSeat
+from .models import Booking, Event, Group, GroupMember, Interest, Opportunity, RepSeat
 
 
 def _first_error(error: ValidationError) -> str:
@@ -519,3 +521,64 @@ class RepresentativenessView(PortalPermissionMixin, FormView):
         services.set_population_figure(by=self.request.user, **form.cleaned_data)
         messages.success(self.request, "The figure is saved.")
         return redirect("participation:representativeness")
+
+
+class StaffGroupListView(PortalPermissionMixin, TemplateView):
+    permission_required = "participation.manage_groups"
+    template_name = "participation/group_manage_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "groups": selectors.groups_for_staff()}
+
+
+class GroupFormView(PortalPermissionMixin, FormView):
+    permission_required = "participation.manage_groups"
+    template_name = "participation/group_form.html"
+    form_class = GroupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.group = get_object_or_404(Group, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.group}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "group": self.group}
+
+    def form_valid(self, form):
+        group = services.save_group(self.group, by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "The group is saved.")
+        return redirect("participation:group-manage", pk=group.pk)
+
+
+class GroupManageView(PortalPermissionMixin, FormView):
+    """A group's members as staff see them: add a member by email, remove one."""
+
+    permission_required = "participation.manage_groups"
+    template_name = "participation/group_manage.html"
+    form_class = AddGroupMemberForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.group = get_object_or_404(Group.objects.select_related("organisation"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(group=self.group, members=selectors.members_of_group(self.group))
+        return context
+
+    def form_valid(self, form):
+        services.add_group_member(self.group, user=form.user, by=self.request.user)
+        messages.success(self.request, f"{form.user} is in the group.")
+        return redirect("participation:group-manage", pk=self.group.pk)
+
+
+class GroupMemberRemoveView(PortalPermissionMixin, View):
+    permission_required = "participation.manage_groups"
+
+    def post(self, request, pk):
+        member = get_object_or_404(GroupMember.objects.select_related("group", "user"), pk=pk)
+        services.remove_group_member(member, by=request.user)
+        messages.success(request, f"{member.user} is no longer in the group.")
+        return redirect("participation:group-manage", pk=member.group_id)
