@@ -47,14 +47,43 @@ EVENT_FIELDS = [
 # --- Events ---------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def save_event(event: Event | None = None, *, by: User, **fields) -> Event:
-    """Create or change an event; its description is rendered to HTML here, once."""
-    event = event or Event(created_by=by)
+    """Create or change an event; its description is rendered to HTML here, once.
+
+    More places on a published event go to the people waiting, first come first served.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk) if event is not None else Event(created_by=by)
     for name, value in fields.items():
         setattr(event, name, value)
     event.description_html = render_markdown(event.description)
     event.full_clean()
     event.save()
+    if event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
+        taken = Booking.objects.filter(event=event, status=Booking.Status.BOOKED).count()
+        for _ in range(event.capacity - taken):
+            if _promote_from_waiting_list(event) is None:
+                break
+    return event
+
+
+@transaction.atomic
+def cancel_event(event: Event, *, by: User) -> Event:
+    """Cancel a published event and tell everyone booked or waiting. Bookings stay, for the record."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError("Only a published event can be cancelled.")
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status"])
+    for booking in Booking.objects.filter(event=event).exclude(status=Booking.Status.CANCELLED).select_related("user"):
+        queue_email(
+            kind="participation_bookings",
+            to=booking.user,
+            dedupe_key=f"participation:event-cancelled:{event.pk}:{booking.user_id}",
+            template="participation_event_cancelled",
+            context={"event": event, "booking": booking},
+        )
+    record_event("participation.event_cancelled", actor=by, obj=event)
     return event
 
 

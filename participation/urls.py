@@ -23,6 +23,7 @@ urlpatterns = [
     path("manage/events/<int:pk>/", views.EventManageView.as_view(), name="event-manage"),
     path("manage/events/<int:pk>/edit/", views.EventFormView.as_view(), name="event-edit"),
     path("manage/events/<int:pk>/publish/", views.EventPublishView.as_view(), name="event-publish"),
+    path("manage/events/<int:pk>/cancel/", views.EventCancelView.as_view(), name="event-cancel"),
     path("manage/events/<int:pk>/attendance/", views.AttendanceView.as_view(), name="event-attendance"),
     path("manage/groups/", views.StaffGroupListView.as_view(), name="group-manage-list"),
     path("manage/groups/new/", views.GroupFormView.as_view(), name="group-create"),

@@ -332,6 +332,23 @@ class EventPublishView(PortalPermissionMixin, View):
         return redirect("participation:event-manage", pk=pk)
 
 
+class EventCancelView(PortalPermissionMixin, TemplateView):
+    permission_required = "participation.cancel_event"
+    template_name = "participation/event_cancel.html"
+
+    def get_permission_object(self):
+        self.event = get_object_or_404(selectors.events_for_staff(), pk=self.kwargs["pk"])
+        return self.event
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "event": self.event}
+
+    def post(self, request, pk):
+        services.cancel_event(self.event, by=request.user)
+        messages.success(request, "The event is cancelled. We have emailed everyone who booked or was waiting.")
+        return redirect("participation:event-manage", pk=pk)
+
+
 class AttendanceView(PortalPermissionMixin, FormView):
     permission_required = "participation.record_attendance"
     template_name = "participation/attendance_form.html"

@@ -132,6 +132,11 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     expect(page.get_by_text("Attendance is saved")).to_be_visible()
     check(page)
     assert event.activity.parent_carers_involved == 1
+    page.get_by_role("link", name="Cancel the event").click()
+    check(page)
+    page.get_by_role("button", name="Cancel the event").click()
+    expect(page.get_by_text("The event is cancelled.")).to_be_visible()
+    assert Event.objects.get(pk=event.pk).status == "cancelled"
     for parent_page in parent_pages:
         parent_page.context.close()
 
