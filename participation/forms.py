@@ -105,6 +105,12 @@ class EventForm(forms.ModelForm):
             self.add_error("booking_deadline", "Booking must close before the event starts")
         return data
 
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity < 1:
+            raise forms.ValidationError("An event needs at least 1 place")
+        return capacity
+
     def _post_clean(self):
         # The service validates the whole model when saving; here only the fields are checked so
         # that the messages above are the ones people see.
@@ -174,6 +180,12 @@ class OpportunityForm(forms.ModelForm):
             Field.text("seat_term_months", field_width=Fixed.FIVE),
             Button("submit", "Save opportunity"),
         )
+
+    def clean_seat_term_months(self):
+        months = self.cleaned_data["seat_term_months"]
+        if months < 1:
+            raise forms.ValidationError("A term must be at least 1 month")
+        return months
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
@@ -273,6 +285,12 @@ class ActivityForm(forms.ModelForm):
             Field.textarea("impact"),
             Button("submit", "Add to the log"),
         )
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours < 0:
+            raise forms.ValidationError("Hours cannot be less than 0")
+        return hours
 
 
 class ReportPeriodForm(forms.Form):
