@@ -4,6 +4,7 @@ from .models import (
     Action,
     Activity,
     AgendaItem,
+    CornerstonesRating,
     Decision,
     Document,
     DocumentComment,
@@ -123,3 +124,11 @@ class ActivityAdmin(admin.ModelAdmin):
     search_fields = ["summary"]
     raw_id_fields = ["member", "actor"]
     list_select_related = ["project", "member__user"]
+
+
+@admin.register(CornerstonesRating)
+class CornerstonesRatingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "side", "period", "welcome", "value", "communicate", "partnership"]
+    list_filter = ["side", "period", "project"]
+    search_fields = ["project__title", "comment"]
+    raw_id_fields = ["member"]

@@ -287,3 +287,36 @@ class CommentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field.textarea("text", rows=3), button="Add the comment")
+
+
+SCORE_CHOICES = [(1, "1"), (2, "2"), (3, "3"), (4, "4"), (5, "5")]
+
+
+def _score(label: str, hint: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=f"{hint} 1 is not at all, 5 is very well.",
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Choose a rating for {label.lower()}"},
+    )
+
+
+class CornerstonesForm(forms.Form):
+    welcome = _score("Welcome and care", "Do people feel welcome, and is their time and effort cared for?")
+    value = _score("Value and include", "Is everyone's experience valued, and is everyone included?")
+    communicate = _score("Communicate", "Is information shared openly, in time and in plain words?")
+    partnership = _score("Work in partnership", "Do parent carers and professionals decide together, as equals?")
+    comment = forms.CharField(label="Anything you want to add (optional)", widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            *[Field.radios(name, legend_size=Size.SMALL, inline=True) for name in CORNERSTONE_FIELDS],
+            Field.textarea("comment", rows=3),
+            button="Save my rating",
+        )
+
+
+CORNERSTONE_FIELDS = ("welcome", "value", "communicate", "partnership")

@@ -346,3 +346,47 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.summary
+
+
+CORNERSTONES = ("welcome", "value", "communicate", "partnership")
+
+
+class CornerstonesRating(models.Model):
+    """One team member's view of how the project works, on the Four Cornerstones of co-production,
+    each from 1 (not at all) to 5 (very well). One rating per person per month: rating again in the
+    same month replaces it, so the averages over time count each person once a month."""
+
+    SCORES = CORNERSTONES
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="cornerstones_ratings")
+    member = models.ForeignKey(TeamMember, on_delete=models.RESTRICT, related_name="cornerstones_ratings")
+    # The side at the time of rating, so the history stays right if the person changes side.
+    side = models.CharField(max_length=15, choices=Side.choices)
+    period = models.DateField(help_text="The first day of the month the rating is for.")
+    welcome = models.PositiveSmallIntegerField("welcome and care")
+    value = models.PositiveSmallIntegerField("value and include")
+    communicate = models.PositiveSmallIntegerField("communicate")
+    partnership = models.PositiveSmallIntegerField("work in partnership")
+    comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-period", "side", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "period"],
+                name="cornerstones_rating_once_a_month",
+                violation_error_message="You have rated the project this month already.",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{score}__gte": 1, f"{score}__lte": 5}),
+                    name=f"cornerstones_{score}_from_1_to_5",
+                    violation_error_message="Each rating is from 1 to 5.",
+                )
+                for score in CORNERSTONES
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.member} on {self.project}, {self.period:%B %Y}"

@@ -5,7 +5,7 @@ names them: the team member row loses its link to the account and reads "a paren
 "a professional".
 """
 
-from .models import Activity, DocumentComment, DocumentVersion, TeamMember
+from .models import Activity, CornerstonesRating, DocumentComment, DocumentVersion, TeamMember
 
 
 def _iso(moment) -> str | None:
@@ -25,6 +25,14 @@ def collect(user) -> list[dict]:
                 "joined": _iso(member.joined_at),
                 "left": _iso(member.left_at),
                 "document_versions_written": DocumentVersion.objects.filter(author=member).count(),
+                "four_cornerstones_ratings": [
+                    {
+                        "month": rating.period.isoformat(),
+                        **{score: getattr(rating, score) for score in CornerstonesRating.SCORES},
+                        "comment": rating.comment,
+                    }
+                    for rating in CornerstonesRating.objects.filter(member=member).order_by("period")
+                ],
                 "comments": [
                     {"when": _iso(comment.created_at), "text": comment.text}
                     for comment in DocumentComment.objects.filter(author=member).order_by("created_at")

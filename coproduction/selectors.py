@@ -1,12 +1,23 @@
 """Reads of co-production data, with their joins, and the fetch-and-authorise helpers views use."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from forum_portal.people.rules import has_two_factor, is_forum_staff
 
-from .models import Action, AgendaItem, Decision, Document, DocumentVersion, Meeting, Project, Side, TeamMember
+from .models import (
+    Action,
+    AgendaItem,
+    CornerstonesRating,
+    Decision,
+    Document,
+    DocumentVersion,
+    Meeting,
+    Project,
+    Side,
+    TeamMember,
+)
 
 MEMBER_JOINS = ("user",)
 
@@ -131,3 +142,28 @@ def documents_awaiting_sign_off_by(user):
         .distinct()
         .order_by("project__title", "title")
     )
+
+
+def cornerstones_by_month(project: Project) -> list[dict]:
+    """Average ratings for each month and side, computed in SQL, oldest month first.
+
+    Each row: period, and for each side a dict of the four averages, their mean and how many
+    people rated (None for a side nobody from rated that month).
+    """
+    scores = CornerstonesRating.SCORES
+    rows = (
+        CornerstonesRating.objects.filter(project=project)
+        .values("period", "side")
+        .annotate(ratings=Count("id"), **{score: Avg(score) for score in scores})
+        .order_by("period", "side")
+    )
+    months: dict = {}
+    for row in rows:
+        month = months.setdefault(
+            row["period"], {"period": row["period"], Side.PARENT_CARER.value: None, Side.PROFESSIONAL.value: None}
+        )
+        averages = {score: round(float(row[score]), 1) for score in scores}
+        averages["overall"] = round(sum(float(row[score]) for score in scores) / len(scores), 1)
+        averages["ratings"] = row["ratings"]
+        month[row["side"]] = averages
+    return list(months.values())

@@ -17,6 +17,7 @@ from .models import (
     Action,
     Activity,
     AgendaItem,
+    CornerstonesRating,
     Decision,
     Document,
     DocumentComment,
@@ -405,3 +406,31 @@ def comment_on_version(version: DocumentVersion, *, by: TeamMember, text: str) -
     comment = DocumentComment.objects.create(version=version, author=by, text=text)
     _log(version.document.project, f"commented on version {version.number} of {version.document.title}", member=by)
     return comment
+
+
+# --- Four Cornerstones check -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def rate_project(
+    project: Project, *, by: TeamMember, welcome: int, value: int, communicate: int, partnership: int,
+    comment: str = "", today: date | None = None,
+) -> CornerstonesRating:  # fmt: skip
+    """Record this month's rating by one team member, replacing one they gave earlier this month."""
+    period = (today or timezone.localdate()).replace(day=1)
+    rating, _ = CornerstonesRating.objects.update_or_create(
+        member=by,
+        period=period,
+        defaults={
+            "project": project,
+            "side": by.side,
+            "welcome": welcome,
+            "value": value,
+            "communicate": communicate,
+            "partnership": partnership,
+            "comment": comment,
+            "rated_at": timezone.now(),
+        },
+    )
+    _log(project, "gave the project a Four Cornerstones rating", member=by)
+    return rating

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<slug:slug>/decisions/", views.DecisionListView.as_view(), name="decisions"),
     path("<slug:slug>/actions/", views.ActionListView.as_view(), name="actions"),
     path("<slug:slug>/actions/<int:pk>/done/", views.ActionDoneView.as_view(), name="action-done"),
+    path("<slug:slug>/cornerstones/", views.CornerstonesView.as_view(), name="cornerstones"),
     path("<slug:slug>/activity/", views.ActivityView.as_view(), name="activity"),
     path("<slug:slug>/documents/", views.DocumentListView.as_view(), name="document-list"),
     path("<slug:slug>/documents/new/", views.DocumentCreateView.as_view(), name="document-create"),

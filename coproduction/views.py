@@ -21,6 +21,7 @@ from .forms import (
     AddTeamMemberForm,
     AgendaItemForm,
     CommentForm,
+    CornerstonesForm,
     DecisionForm,
     DocumentEditForm,
     DocumentForm,
@@ -28,7 +29,7 @@ from .forms import (
     ParkItemForm,
     ProjectForm,
 )
-from .models import Action, Activity, AgendaItem, Document, DocumentVersion, Project, TeamMember
+from .models import Action, Activity, AgendaItem, Document, DocumentVersion, Project, Side, TeamMember
 from .rules import current_member
 
 
@@ -526,3 +527,59 @@ class SignOffView(WorkMixin, View):
             else:
                 messages.success(request, f"You signed off version {number}. It needs the other side's lead too.")
         return redirect(document.get_absolute_url())
+
+
+# --- Four Cornerstones check -------------------------------------------------------------------------
+
+CHART_WIDTH, CHART_HEIGHT = 600, 260
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 50, 580, 20, 220
+
+
+def chart_points(months: list[dict], side: str) -> list[dict]:
+    """Where each month's overall average for one side sits on the chart (1 at the bottom, 5 at the top)."""
+    step = (CHART_RIGHT - CHART_LEFT) / max(len(months) - 1, 1)
+    points = []
+    for index, month in enumerate(months):
+        averages = month[side.value]
+        if averages is None:
+            continue
+        x = CHART_LEFT + index * step if len(months) > 1 else (CHART_LEFT + CHART_RIGHT) / 2
+        y = CHART_BOTTOM - (averages["overall"] - 1) * (CHART_BOTTOM - CHART_TOP) / 4
+        points.append({"x": round(x, 1), "y": round(y, 1), "value": averages["overall"]})
+    return points
+
+
+class CornerstonesView(WorkMixin, FormView):
+    """Each team member's rating on the Four Cornerstones; the averages of each side over time."""
+
+    template_name = "coproduction/cornerstones.html"
+    form_class = CornerstonesForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        months = selectors.cornerstones_by_month(self.project)[-12:]
+        parent_points = chart_points(months, Side.PARENT_CARER)
+        professional_points = chart_points(months, Side.PROFESSIONAL)
+        step = (CHART_RIGHT - CHART_LEFT) / max(len(months) - 1, 1)
+        context.update(
+            months=months,
+            parent_points=parent_points,
+            parent_line=" ".join(f"{p['x']},{p['y']}" for p in parent_points),
+            professional_points=professional_points,
+            professional_line=" ".join(f"{p['x']},{p['y']}" for p in professional_points),
+            month_labels=[
+                {
+                    "x": round(CHART_LEFT + i * step if len(months) > 1 else (CHART_LEFT + CHART_RIGHT) / 2, 1),
+                    "text": month["period"].strftime("%b %Y"),
+                }
+                for i, month in enumerate(months)
+            ],
+            grid=[{"value": v, "y": CHART_BOTTOM - (v - 1) * (CHART_BOTTOM - CHART_TOP) / 4} for v in range(1, 6)],
+            chart={"width": CHART_WIDTH, "height": CHART_HEIGHT, "left": CHART_LEFT, "right": CHART_RIGHT},
+        )
+        return context
+
+    def form_valid(self, form):
+        services.rate_project(self.project, by=self.member, **form.cleaned_data)
+        messages.success(self.request, "Your rating is saved. Thank you.")
+        return redirect("coproduction:cornerstones", self.project.slug)

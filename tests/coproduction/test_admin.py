@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 MODELS = [
     "project", "teammember", "agendaitem", "meeting", "decision", "action", "document", "documentversion", "signoff",
-    "documentcomment", "activity",
+    "documentcomment", "activity", "cornerstonesrating",
 ]  # fmt: skip
 
 
@@ -22,6 +22,7 @@ def test_every_model_has_an_admin_list_and_page(client):
     services.record_decision(team.project, by=team.parent, text="Yes", agreed_by=[team.parent])
     services.add_action(team.project, by=team.parent, description="Do", owner=team.parent, due_on=document.created_at)
     services.propose_agenda_item(team.project, by=team.parent, title="Item")
+    services.rate_project(team.project, by=team.parent, welcome=3, value=3, communicate=3, partnership=3)
     admin = UserFactory(is_staff=True, is_superuser=True)
     activate_totp(admin)
     client.force_login(admin)

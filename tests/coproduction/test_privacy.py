@@ -18,6 +18,7 @@ def test_download_lists_projects_and_comments():
     team = project_with_team()
     document = services.start_document(team.project, by=team.parent, title="Charter", body="Text")
     services.comment_on_version(document.latest_version, by=team.parent, text="Looks good")
+    services.rate_project(team.project, by=team.parent, welcome=5, value=4, communicate=3, partnership=2, comment="Ok")
     rows = coproduction_privacy.collect(team.parent.user)
     assert len(rows) == 1
     row = rows[0]
@@ -28,6 +29,10 @@ def test_download_lists_projects_and_comments():
         1,
     )
     assert [comment["text"] for comment in row["comments"]] == ["Looks good"]
+    [rating] = row["four_cornerstones_ratings"]
+    assert (rating["welcome"], rating["value"], rating["communicate"], rating["partnership"], rating["comment"]) == (
+        5, 4, 3, 2, "Ok",
+    )  # fmt: skip
 
 
 def test_deleting_an_account_keeps_contributions_without_the_name():

@@ -251,3 +251,57 @@ def test_two_sign_offs_from_one_side_are_not_enough(team):
     services.sign_off_version(document.latest_version, by=team.parent_lead)
     services.sign_off_version(document.latest_version, by=second_parent_lead)
     assert Document.objects.get(pk=document.pk).is_coproduced is False
+
+
+# --- Four Cornerstones check -------------------------------------------------------------------------
+
+
+def _rate(team, member, scores, today):
+    welcome, value, communicate, partnership = scores
+    return services.rate_project(
+        team.project, by=member, welcome=welcome, value=value, communicate=communicate, partnership=partnership,
+        today=today,
+    )  # fmt: skip
+
+
+def test_rating_again_in_the_same_month_replaces_the_first(team):
+    _rate(team, team.parent, (1, 1, 1, 1), datetime.date(2026, 11, 2))
+    rating = _rate(team, team.parent, (4, 4, 4, 4), datetime.date(2026, 11, 20))
+    assert (rating.period, rating.welcome, rating.side) == (datetime.date(2026, 11, 1), 4, "parent_carer")
+    assert team.project.cornerstones_ratings.count() == 1
+    _rate(team, team.parent, (5, 5, 5, 5), datetime.date(2026, 12, 1))
+    assert team.project.cornerstones_ratings.count() == 2
+
+
+def test_averages_by_month_and_side(team):
+    from coproduction.selectors import cornerstones_by_month
+
+    november, december = datetime.date(2026, 11, 5), datetime.date(2026, 12, 5)
+    _rate(team, team.parent, (2, 3, 4, 5), november)
+    _rate(team, team.parent_lead, (3, 3, 3, 2), november)
+    _rate(team, team.professional, (5, 5, 5, 5), november)
+    _rate(team, team.parent, (4, 4, 4, 4), december)
+    months = cornerstones_by_month(team.project)
+    assert months == [
+        {
+            "period": datetime.date(2026, 11, 1),
+            "parent_carer": {
+                "welcome": 2.5, "value": 3.0, "communicate": 3.5, "partnership": 3.5, "overall": 3.1, "ratings": 2,
+            },
+            "professional": {
+                "welcome": 5.0, "value": 5.0, "communicate": 5.0, "partnership": 5.0, "overall": 5.0, "ratings": 1,
+            },
+        },
+        {
+            "period": datetime.date(2026, 12, 1),
+            "parent_carer": {
+                "welcome": 4.0, "value": 4.0, "communicate": 4.0, "partnership": 4.0, "overall": 4.0, "ratings": 1,
+            },
+            "professional": None,
+        },
+    ]  # fmt: skip
+
+
+def test_database_refuses_a_rating_outside_1_to_5(team):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _rate(team, team.parent, (0, 3, 3, 3), TODAY)

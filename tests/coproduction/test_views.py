@@ -347,3 +347,49 @@ def test_document_page_makes_the_same_number_of_queries_for_1_and_5_versions(cli
     large = page_for(5)
     with django_assert_num_queries(len(queries)):
         assert client.get(large).status_code == 200
+
+
+# --- Four Cornerstones check -------------------------------------------------------------------------
+
+
+def test_cornerstones_page_rates_and_shows_chart_and_table(client, team):
+    client.force_login(team.parent.user)
+    response = client.post(url("cornerstones", team.project), {"welcome": "4", "value": "", "communicate": "6"})
+    content = response.content.decode()
+    assert "Choose a rating for value and include" in content
+    assert "Select a valid choice. 6 is not one of the available choices." in content
+
+    client.post(
+        url("cornerstones", team.project),
+        {"welcome": "4", "value": "3", "communicate": "2", "partnership": "1", "comment": "Early days"},
+    )
+    rating = team.project.cornerstones_ratings.get()
+    assert (rating.welcome, rating.value, rating.communicate, rating.partnership, rating.comment) == (
+        4, 3, 2, 1, "Early days",
+    )  # fmt: skip
+    response = client.get(url("cornerstones", team.project))
+    content = response.content.decode()
+    assert response.context["parent_points"] == [{"x": 315.0, "y": 145.0, "value": 2.5}]
+    assert response.context["professional_points"] == []
+    assert '<circle cx="315.0" cy="145.0" r="6" fill="#1d5c63"/>' in content
+    assert "Early days" not in content  # comments are not shown to the team
+
+
+def test_cornerstones_page_queries_do_not_grow_with_months(client, django_assert_num_queries):
+    def page_for(n):
+        team = project_with_team()
+        for month in range(1, n + 1):
+            for member in [team.parent, team.professional]:
+                services.rate_project(
+                    team.project, by=member, welcome=3, value=3, communicate=3, partnership=3,
+                    today=datetime.date(2026, month, 1),
+                )  # fmt: skip
+        client.force_login(team.parent.user)
+        return url("cornerstones", team.project)
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        assert client.get(large).status_code == 200

@@ -227,9 +227,52 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     lead_page.get_by_role("link", name="Decisions").click()
     check(lead_page)
 
+    # An earlier version can still be read.
+    parent_page.goto(f"/coproduction/{project.slug}/documents/{document.pk}/?version=1")
+    expect(parent_page.get_by_text("This is version 1, not the latest.")).to_be_visible()
+    check(parent_page)
+
+    # Each side rates the project on the Four Cornerstones; the averages show by side.
+    parent_page.get_by_role("link", name="Four Cornerstones check").click()
+    check(parent_page)
+    parent_page.get_by_role("button", name="Save my rating").click()
+    expect(parent_page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check(parent_page)
+    for cornerstone, score in [
+        ("Welcome and care", "4"),
+        ("Value and include", "3"),
+        ("Communicate", "2"),
+        ("Work in partnership", "3"),
+    ]:
+        parent_page.get_by_role("group", name=cornerstone).get_by_label(score, exact=True).check()
+    parent_page.get_by_role("button", name="Save my rating").click()
+    expect(parent_page.get_by_text("Your rating is saved.")).to_be_visible()
+    lead_page.goto(f"/coproduction/{project.slug}/cornerstones/")
+    for cornerstone in ["Welcome and care", "Value and include", "Communicate", "Work in partnership"]:
+        lead_page.get_by_role("group", name=cornerstone).get_by_label("5", exact=True).check()
+    lead_page.get_by_role("button", name="Save my rating").click()
+    expect(lead_page.get_by_role("img", name="Average rating of each side, by month")).to_be_visible()
+    check(lead_page)
+    assert project.cornerstones_ratings.count() == 2
+
+    # The parent-carer lead agrees to be named on the public summary; staff change the details.
+    parent_lead_page.get_by_role("link", name="Team").click()
+    check(parent_lead_page)
+    parent_lead_page.get_by_role("button", name="Show my name on the public summary").click()
+    expect(parent_lead_page.get_by_text("Your name is shown on the project's public summary.")).to_be_visible()
+    check(parent_lead_page)
+    staff_page.goto(f"/coproduction/{project.slug}/edit/")
+    check(staff_page)
+    staff_page.get_by_label("Smallest share of parent carers at a meeting, in per cent").fill("40")
+    staff_page.get_by_role("button", name="Save the project").click()
+    expect(staff_page.get_by_text("The project's details are saved.")).to_be_visible()
+    check(staff_page)
+    project.refresh_from_db()
+    assert project.parent_share_threshold == 40
+
     # Anyone can read the public summary; the workspace stays the team's.
     page.goto(f"/coproduction/{project.slug}/")
-    expect(page.get_by_text("2 parent carers and 2 professionals")).to_be_visible()
+    expect(page.get_by_text(f"2 parent carers and 2 professionals, including {parent_lead.full_name}")).to_be_visible()
     expect(page.get_by_text("Publish one page listing every short break.")).to_be_visible()
     expect(page.get_by_text("Families choose their breaks, with help if they want it.")).to_be_visible()
     expect(page.get_by_text(parent.full_name)).to_have_count(0)
