@@ -20,6 +20,13 @@ class CoproductionConfig(AppConfig):
                 description="When someone gives you an action in a co-production project, and when one is overdue.",
             )
         )
+        kinds.register(
+            kinds.EmailKind(
+                key="coproduction_team",
+                label="Co-production teams",
+                description="When someone adds you to a co-production project's team.",
+            )
+        )
         privacy.register(
             privacy.PersonalData(
                 "coproduction",

@@ -141,6 +141,14 @@ def add_team_member(project: Project, *, user, side: str, is_lead: bool = False,
     forget_cached_membership(user)
     role = "lead" if is_lead else "member"
     _log(project, f"added a {member.get_side_display().lower()} {role} to the team", actor=by)
+    if user.pk != getattr(by, "pk", None):
+        queue_email(
+            kind="coproduction_team",
+            to=user,
+            dedupe_key=f"coproduction:team-added:{member.pk}:{member.joined_at.isoformat()}",
+            template="coproduction_team_added",
+            context={"project": project, "member": member},
+        )
     record_event("coproduction.team_member_added", actor=by, obj=project, side=side, lead=is_lead)
     return member
 

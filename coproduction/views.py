@@ -38,7 +38,12 @@ class ProjectListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["projects"] = selectors.projects_visible_to(self.request.user)
+        user = self.request.user
+        context["projects"] = selectors.projects_visible_to(user)
+        if user.is_authenticated:
+            # Parent carers have no dashboard: what needs them next in their projects is shown here.
+            context["my_actions"] = selectors.actions_for(user)[:20]
+            context["my_documents"] = selectors.documents_awaiting_sign_off_by(user)[:20]
         return context
 
 

@@ -305,3 +305,13 @@ def test_averages_by_month_and_side(team):
 def test_database_refuses_a_rating_outside_1_to_5(team):
     with pytest.raises(IntegrityError), transaction.atomic():
         _rate(team, team.parent, (0, 3, 3, 3), TODAY)
+
+
+def test_person_added_to_a_team_is_told_by_email(team, django_capture_on_commit_callbacks):
+    staff = ForumStaffFactory()
+    parent = ParentCarerFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_team_member(team.project, user=parent, side=Side.PARENT_CARER, is_lead=True, by=staff)
+    email = OutgoingEmail.objects.get(kind="coproduction_team")
+    assert (email.recipient, email.subject) == (parent.email, f"You are on the team of {team.project.title}")
+    assert "on the parent carer side, as a lead." in email.body_text

@@ -393,3 +393,46 @@ def test_cornerstones_page_queries_do_not_grow_with_months(client, django_assert
     large = page_for(5)
     with django_assert_num_queries(len(queries)):
         assert client.get(large).status_code == 200
+
+
+def test_project_list_shows_what_i_can_see_and_what_needs_me(client):
+    mine = project_with_team(title="Mine")
+    project_with_team(title="Private, not mine")
+    project_with_team(title="Public, not mine", visibility=Project.Visibility.PUBLIC)
+    services.add_action(mine.project, by=mine.parent, description="Call the council", owner=mine.parent_lead,
+                        due_on=TODAY)  # fmt: skip
+    services.start_document(mine.project, by=mine.parent, title="Charter", body="Text")
+
+    client.force_login(mine.parent_lead.user)
+    response = client.get(reverse("coproduction:project-list"))
+    assert [project.title for project in response.context["projects"]] == ["Mine", "Public, not mine"]
+    assert [action.description for action in response.context["my_actions"]] == ["Call the council"]
+    assert [document.title for document in response.context["my_documents"]] == ["Charter"]
+
+    client.logout()
+    response = client.get(reverse("coproduction:project-list"))
+    assert [project.title for project in response.context["projects"]] == ["Public, not mine"]
+
+    client.force_login(ForumStaffFactory())
+    response = client.get(reverse("coproduction:project-list"))
+    assert len(response.context["projects"]) == 3
+
+
+def test_project_list_queries_do_not_grow_with_projects(client, django_assert_num_queries):
+    user = ParentCarerFactory()
+
+    def grow(n):
+        for _ in range(n):
+            team = project_with_team()
+            member = TeamMember.objects.create(project=team.project, user=user, side=Side.PARENT_CARER, is_lead=True)
+            services.add_action(team.project, by=team.parent, description="Do", owner=member, due_on=TODAY)
+            services.start_document(team.project, by=team.parent, title="Charter", body="Text")
+
+    client.force_login(user)
+    grow(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("coproduction:project-list")).status_code == 200
+    grow(4)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(reverse("coproduction:project-list"))
+    assert len(response.context["projects"]) == 5

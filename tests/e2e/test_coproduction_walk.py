@@ -79,6 +79,7 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     check(staff_page)
     project = Project.objects.get()
     assert project.team.count() == 4
+    assert OutgoingEmail.objects.filter(kind="coproduction_team").count() == 4
     assert set(project.team.filter(is_lead=True).values_list("user__email", flat=True)) == {
         parent_lead.email,
         professional_lead.email,
@@ -167,6 +168,9 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     expect(lead_page.get_by_text(f"The action is added for {parent.full_name}.")).to_be_visible()
     check(lead_page)
     assert OutgoingEmail.objects.filter(kind="coproduction_actions", recipient=parent.email).count() == 1
+    parent_page.goto("/coproduction/")
+    expect(parent_page.get_by_role("link", name="Ask families which breaks they use")).to_be_visible()
+    check(parent_page)
 
     # Two people edit a document at once: the second save is refused with both texts shown.
     parent_page.goto(f"/coproduction/{project.slug}/documents/")
