@@ -137,13 +137,15 @@ class ProjectEditView(ProjectMixin, FormView):
     form_class = ProjectForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.project}
+        # A copy: validating a model form changes its instance, and the page still shows the
+        # project as saved (its title in the breadcrumbs) when the form has errors.
+        return {**super().get_form_kwargs(), "instance": Project.objects.get(pk=self.project.pk)}
 
     def form_valid(self, form):
-        # The form only validates; the service makes the change (the instance is reloaded first).
+        # The form only validates; the service makes the change.
         data = form.cleaned_data
         services.update_project(
-            Project.objects.get(pk=self.project.pk),
+            self.project,
             by=self.request.user,
             title=data["title"],
             aims=data["aims"],

@@ -436,3 +436,25 @@ def test_project_list_queries_do_not_grow_with_projects(client, django_assert_nu
     with django_assert_num_queries(len(queries)):
         response = client.get(reverse("coproduction:project-list"))
     assert len(response.context["projects"]) == 5
+
+
+def test_lead_changes_the_project_and_making_it_public_is_audited(client, team):
+    from forum_portal.audit.models import AuditEvent
+
+    client.force_login(team.professional_lead.user)
+    form = {"title": "", "aims": "New aims", "visibility": "public", "ladder_step": "participating",
+            "parent_share_threshold": "50"}  # fmt: skip
+    response = client.post(url("project-edit", team.project), form)
+    assert "Enter the project&#x27;s name" in response.content.decode()
+    assert f"<title>Error: Change {team.project.title} –" in response.content.decode()  # the saved title stays
+
+    client.post(url("project-edit", team.project), {**form, "title": "Renamed"})
+    project = Project.objects.get(pk=team.project.pk)
+    assert (project.title, project.visibility, project.ladder_step, project.parent_share_threshold) == (
+        "Renamed", "public", "participating", 50,
+    )  # fmt: skip
+    assert project.aims_html == '<p class="govuk-body">New aims</p>'
+    assert AuditEvent.objects.filter(action="coproduction.visibility_changed").count() == 1
+
+    client.force_login(team.parent.user)
+    assert client.get(url("project-edit", team.project)).status_code == 404
