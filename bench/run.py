@@ -5,8 +5,12 @@ For each scale it builds a fresh database with ``seed_bench``, counts each page'
 workers, DEBUG off) on 127.0.0.1 and drives each page with wrk for a fixed time. It prints a table,
 writes bench/results.json, and stops and drops everything it started.
 
+It then runs each app's benchmark jobs (``manage.py bench_job``: exports, reminder sweeps) on the
+large data set, and times a real Celery worker on Redis sending mail to an SMTP sink on 127.0.0.1.
+
 Environment: BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432), BENCH_SECONDS (15),
-BENCH_CONNECTIONS (8), BENCH_SCALES (small,large).
+BENCH_CONNECTIONS (8), BENCH_SCALES (small,large), BENCH_REDIS (redis://127.0.0.1:6379/15, flushed
+first), BENCH_EMAILS (2000).
 """
 
 import json
@@ -28,6 +32,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
 SCALES = os.environ.get("BENCH_SCALES", "small,large").split(",")
 MAX_QUERIES = 12
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/15")
+EMAILS = int(os.environ.get("BENCH_EMAILS", "2000"))
+MIN_EMAILS_PER_SECOND = 100
 
 
 def portal_env(database: str, static_root: str) -> dict[str, str]:
@@ -75,10 +82,12 @@ def wait_for(url: str, seconds: float = 60) -> None:
     raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
-def drive(url: str) -> dict:
+def drive(url: str, cookie: str = "") -> dict:
+    headers = ["--header", f"Cookie: {cookie}"] if cookie else []
     result = subprocess.run(
         [
             "wrk",
+            *headers,
             "--threads",
             "2",
             "--connections",
@@ -105,6 +114,8 @@ def main() -> None:
     queries: dict[str, dict[str, dict]] = {}
     load: dict[str, dict] = {}
     seed_seconds: dict[str, float] = {}
+    jobs: list[dict] = []
+    email: dict = {}
     server = None
     try:
         for scale in SCALES:
@@ -114,6 +125,8 @@ def main() -> None:
             env = portal_env(database, static_root)
             manage(env, "migrate", "--noinput")
             manage(env, "createcachetable")
+            # Pages are rendered with production's static files storage, which needs the manifest.
+            manage(env, "collectstatic", "--noinput")
             started = time.monotonic()
             print(manage(env, "seed_bench", "--scale", scale, timeout=900).strip())
             seed_seconds[scale] = round(time.monotonic() - started, 1)
@@ -121,7 +134,6 @@ def main() -> None:
 
         scale = SCALES[-1]
         env = portal_env(f"portal_bench_{scale}", static_root)
-        manage(env, "collectstatic", "--noinput")
         port = free_port()
         server = subprocess.Popen(
             [
@@ -146,7 +158,15 @@ def main() -> None:
         wait_for(f"{base}/bench/floor/")
         for page, row in queries[scale].items():
             print(f"driving {page} ({row['path']}) for {SECONDS} s", flush=True)
-            load[page] = drive(base + row["path"])
+            load[page] = drive(base + row["path"], row.get("cookie", ""))
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        server = None
+
+        for name in json.loads(manage(env, "bench_job", "--list")):
+            print(f"running job {name}", flush=True)
+            jobs.append(json.loads(manage(env, "bench_job", name, timeout=900).strip().splitlines()[-1]))
+        email = measure_email(env)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -155,10 +175,37 @@ def main() -> None:
             psql(f"DROP DATABASE IF EXISTS portal_bench_{scale}")
         shutil.rmtree(static_root, ignore_errors=True)
 
-    report(queries, load, seed_seconds)
+    report(queries, load, seed_seconds, jobs, email)
 
 
-def report(queries: dict, load: dict, seed_seconds: dict) -> None:
+def measure_email(env: dict[str, str]) -> dict:
+    """Emails per second a real worker (2 processes) sends through the outbox to an SMTP sink."""
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()
+    smtp_port = free_port()
+    env = {**env, "REDIS_URL": REDIS, "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"}
+    sink = subprocess.Popen(
+        [PYTHON, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{smtp_port}"],
+        start_new_session=True,
+    )
+    worker = subprocess.Popen(
+        [PYTHON, "-m", "celery", "-A", "forum_portal", "worker", "--concurrency", "2", "--loglevel", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        print(f"sending {EMAILS} emails through a worker to an SMTP sink", flush=True)
+        result = json.loads(manage(env, "bench_email", "--count", str(EMAILS)).strip().splitlines()[-1])
+    finally:
+        for process in (worker, sink):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=60)
+    return result
+
+
+def report(queries: dict, load: dict, seed_seconds: dict, jobs: list[dict], email: dict) -> None:
     small, large = queries[SCALES[0]], queries[SCALES[-1]]
     floor_rps = load["floor"]["rps"]
     rows = []
@@ -172,6 +219,7 @@ def report(queries: dict, load: dict, seed_seconds: dict) -> None:
                 "p50_ms": measured["p50_ms"],
                 "p95_ms": measured["p95_ms"],
                 "errors": measured["errors"],
+                "status": large[page]["status"],
                 "queries_small": small[page]["queries"],
                 "queries_large": large[page]["queries"],
                 "ratio_to_floor": round(ratio, 2),
@@ -186,6 +234,8 @@ def report(queries: dict, load: dict, seed_seconds: dict) -> None:
             problems.append(f"over {MAX_QUERIES} queries")
         if row["target_ratio"] is not None and row["ratio_to_floor"] < row["target_ratio"]:
             problems.append(f"under {row['target_ratio']} x floor")
+        if row["status"] != 200:
+            problems.append(f"answered {row['status']}")
         if row["errors"]:
             problems.append(f"{row['errors']} errors")
         row["meets_targets"] = not problems
@@ -199,8 +249,24 @@ def report(queries: dict, load: dict, seed_seconds: dict) -> None:
             f"{row['page']:<24}{row['rps']:>9.1f}{row['p50_ms']:>9.2f}{row['p95_ms']:>9.2f}"
             f"{row['queries_small']:>9}{row['queries_large']:>9}{row['ratio_to_floor']:>9.2f}  {verdict}"
         )
+    print()
+    for job in jobs:
+        verdict = "ok" if not job["problems"] else "MISSED: " + ", ".join(job["problems"])
+        print(f"job {job['job']:<28}{job['seconds']:>8.2f} s{job['peak_rss_mb']:>9.1f} MB  {job['figures']}  {verdict}")
+    email["meets_targets"] = email["per_second"] >= MIN_EMAILS_PER_SECOND
+    print(
+        f"email: {email['count']} sent in {email['send_seconds']} s, {email['per_second']}/s  "
+        + ("ok" if email["meets_targets"] else f"MISSED: under {MIN_EMAILS_PER_SECOND}/s")
+    )
     print(f"\nseed_bench seconds: {seed_seconds}")
-    output = {"pages": rows, "seed_seconds": seed_seconds, "seconds_per_page": SECONDS, "connections": CONNECTIONS}
+    output = {
+        "pages": rows,
+        "jobs": jobs,
+        "email": email,
+        "seed_seconds": seed_seconds,
+        "seconds_per_page": SECONDS,
+        "connections": CONNECTIONS,
+    }
     (ROOT / "bench" / "results.json").write_text(json.dumps(output, indent=2) + "\n")
     print("Written to bench/results.json")
 

@@ -1,8 +1,9 @@
 """Benchmark pages and data of the portal as a whole.
 
 Each app may have a ``benchdata.py`` with ``seed(scale, people)`` (bulk-inserts its share of the
-benchmark data set) and ``PAGES`` (the pages ``make bench`` measures). ``people`` is the
-``BenchPeople`` made by ``manage.py seed_bench``.
+benchmark data set), ``PAGES`` (the pages ``make bench`` measures) and ``JOBS`` (work that is not a
+page, such as an export or a reminder sweep, each timed in a process of its own so its peak memory
+is its own). ``people`` is the ``BenchPeople`` made by ``manage.py seed_bench``.
 """
 
 from collections.abc import Callable
@@ -15,12 +16,39 @@ class BenchPage:
     # Returns the path to load, looked up in the benchmark database (e.g. a busy consultation).
     path: Callable[[], str]
     public: bool = True
+    # For a page behind sign-in: returns the person to sign in as (an officer with two-factor set
+    # up, say). The benchmark signs them in once and sends their session cookie with every request.
+    signed_in_as: Callable[[], object] | None = None
     # Pages whose target is a fraction of the floor other than 0.6 (the results page: 0.3).
     target_ratio: float = 0.6
+
+
+@dataclass(frozen=True)
+class BenchJob:
+    name: str
+    # Does the work once on the large data set; returns figures to report (rows written, ...).
+    run: Callable[[], dict]
+    # Targets checked by make bench: most seconds and most peak memory (MB) of the process.
+    max_seconds: float | None = None
+    max_rss_mb: float | None = None
+
+
+def bench_staff():
+    from forum_portal.people.models import User
+
+    return User.objects.get(email="staff@bench.example.org")
+
+
+def bench_officer():
+    """The first partner organisation's officer."""
+    from forum_portal.people.models import User
+
+    return User.objects.get(email="officer0@bench.example.org")
 
 
 PAGES = [
     BenchPage("floor", lambda: "/bench/floor/"),
     BenchPage("home", lambda: "/"),
     BenchPage("about", lambda: "/about/"),
+    BenchPage("staff dashboard", lambda: "/dashboard/", public=False, signed_in_as=bench_staff),
 ]

@@ -303,8 +303,18 @@ LOGGING = {
 # Each rung keeps its settings in its own block below.
 
 # Information
+# Files staff may attach to guides and news, and their largest size.
+INFORMATION_ATTACHMENT_TYPES = set(
+    env.list("INFORMATION_ATTACHMENT_TYPES", default=["pdf", "docx", "odt", "xlsx", "ods", "csv", "png", "jpg", "jpeg"])
+)
+INFORMATION_ATTACHMENT_MAX_MB = env.int("INFORMATION_ATTACHMENT_MAX_MB", default=10)
+# Services per page of the Open Referral UK API, unless the caller asks for another size (up to the maximum).
+INFORMATION_ORUK_PAGE_SIZE = env.int("INFORMATION_ORUK_PAGE_SIZE", default=50)
+INFORMATION_ORUK_MAX_PAGE_SIZE = env.int("INFORMATION_ORUK_MAX_PAGE_SIZE", default=200)
 
 # Consultations
+# Largest consultation document an officer may upload (PDF, Word, ODT), in megabytes.
+CONSULTATIONS_MAX_DOCUMENT_BYTES = env.int("CONSULTATIONS_MAX_DOCUMENT_MB", default=10) * 1024 * 1024
 
 # Participation
 

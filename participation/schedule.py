@@ -1,3 +1,12 @@
 """Periodic tasks of this rung; settings.py adds them to Celery beat's schedule."""
 
-BEAT_SCHEDULE: dict = {}
+from celery.schedules import crontab
+
+BEAT_SCHEDULE: dict = {
+    # Remind people booked on tomorrow's events. Hourly, so an event is reminded about roughly a day
+    # ahead whatever its start time; the dedupe key sends each reminder once.
+    "participation-event-reminders": {
+        "task": "participation.queue_event_reminders_task",
+        "schedule": crontab(minute=15),
+    },
+}

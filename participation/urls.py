@@ -1,5 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "participation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.IndexView.as_view(), name="index"),
+    path("events/", views.EventListView.as_view(), name="event-list"),
+    path("events/calendar.ics", views.EventFeedView.as_view(), name="event-feed"),
+    path("events/<int:pk>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("events/<int:pk>/book/", views.EventBookView.as_view(), name="event-book"),
+    path("events/<int:pk>/calendar.ics", views.EventCalendarView.as_view(), name="event-calendar"),
+    path("bookings/<int:pk>/cancel/", views.BookingCancelView.as_view(), name="booking-cancel"),
+    path("groups/", views.GroupListView.as_view(), name="group-list"),
+    path("groups/<slug:slug>/", views.GroupDetailView.as_view(), name="group-detail"),
+    path("opportunities/<int:pk>/", views.OpportunityDetailView.as_view(), name="opportunity-detail"),
+    path("seats/<int:pk>/report/", views.RepReportCreateView.as_view(), name="repreport-create"),
+    path("my-involvement/", views.MyInvolvementView.as_view(), name="involvement"),
+    # Forum staff
+    path("manage/events/", views.StaffEventListView.as_view(), name="event-manage-list"),
+    path("manage/events/new/", views.EventFormView.as_view(), name="event-create"),
+    path("manage/events/<int:pk>/", views.EventManageView.as_view(), name="event-manage"),
+    path("manage/events/<int:pk>/edit/", views.EventFormView.as_view(), name="event-edit"),
+    path("manage/events/<int:pk>/publish/", views.EventPublishView.as_view(), name="event-publish"),
+    path("manage/events/<int:pk>/attendance/", views.AttendanceView.as_view(), name="event-attendance"),
+    path("manage/opportunities/", views.StaffOpportunityListView.as_view(), name="opportunity-manage-list"),
+    path("manage/opportunities/new/", views.OpportunityCreateView.as_view(), name="opportunity-create"),
+    path("manage/opportunities/<int:pk>/", views.OpportunityManageView.as_view(), name="opportunity-manage"),
+    path("manage/interests/<int:pk>/decide/", views.InterestDecideView.as_view(), name="interest-decide"),
+    path("manage/log/", views.ActivityListView.as_view(), name="activity-list"),
+    path("manage/log/new/", views.ActivityCreateView.as_view(), name="activity-create"),
+    path("manage/report/", views.ReportView.as_view(), name="report"),
+    path("manage/report.<str:format>", views.ReportView.as_view(), name="report-download"),
+]

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -192,7 +192,7 @@ def send_queued_email(email_id: int) -> SendResult:
         email.save(update_fields=["status", "attempts", "sending_started_at"])
 
     try:
-        build_message(email).send()
+        _send(build_message(email))
     except smtplib.SMTPException as exc:
         return _record_failure(email, exc, permanent=_is_permanent(exc))
     except OSError as exc:  # connection refused, timeouts: the mail server may be back soon
@@ -202,6 +202,42 @@ def send_queued_email(email_id: int) -> SendResult:
         status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return SendResult(Outcome.SENT)
+
+
+# One open connection to the mail server per worker process, reused from message to message:
+# opening a connection for each one (greeting, STARTTLS, login) costs more than the message does.
+_open_connection: dict[tuple, object] = {}
+
+
+def _send(message: EmailMultiAlternatives) -> None:
+    # Keyed by the mail settings, so a change of server (or of backend in tests) opens a new one.
+    key = (settings.EMAIL_BACKEND, getattr(settings, "EMAIL_HOST", ""), getattr(settings, "EMAIL_PORT", 0))
+    connection = _open_connection.get(key)
+    reused = connection is not None
+    if connection is None:
+        _close_connections()
+        connection = _open_connection[key] = get_connection()
+        connection.open()
+    try:
+        connection.send_messages([message])
+    except (smtplib.SMTPServerDisconnected, ConnectionError):
+        _close_connections()
+        if not reused:
+            raise
+        # The server closed an idle connection: that says nothing about this message; try once more.
+        _send(message)
+    except Exception:
+        _close_connections()
+        raise
+
+
+def _close_connections() -> None:
+    for connection in _open_connection.values():
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001 - closing a broken connection may fail; it is dropped anyway
+            logger.debug("Closing a mail connection failed", exc_info=True)
+    _open_connection.clear()
 
 
 def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:

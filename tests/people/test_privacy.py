@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
-from forum_portal.people import services
+from forum_portal.people import privacy, services
 from forum_portal.people.models import ConsentRecord, DataExport, ParentCarerProfile, User
 from tests.factories import OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
 from tests.factories.people import PASSWORD
@@ -46,9 +46,11 @@ def test_build_data_export_collects_every_section_and_emails_a_link(parent):
     export.refresh_from_db()
     assert (export.status, export.progress) == ("ready", 100)
     files = read_zip(export)
-    assert sorted(files) == sorted(
-        ["README.txt", "everything.json", "account.csv", "profile.csv", "consents.csv", "memberships.csv", "emails.csv"]
-    )
+    # The kernel's sections, and one more file for each section a rung registers.
+    kernel = ["account.csv", "profile.csv", "consents.csv", "memberships.csv", "emails.csv"]
+    registered = [f"{section.key}.csv" for section in privacy.sections()]
+    assert set(kernel) <= set(registered)
+    assert sorted(files) == sorted(["README.txt", "everything.json", *registered])
     everything = json.loads(files["everything.json"])
     assert everything["account"]["rows"][0]["email"] == "robin@example.org"
     assert everything["profile"]["rows"][0]["postcode_district"] == "BS16"

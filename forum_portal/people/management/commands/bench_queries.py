@@ -5,6 +5,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.test import Client
@@ -27,9 +28,14 @@ class Command(BaseCommand):
     help = "Load each benchmark page once (after a warm-up) and print its path and query count as JSON."
 
     def handle(self, *args, **options):
-        client = Client()
         results = []
         for page in bench_pages():
+            # The benchmark's server answers to 127.0.0.1 only (ALLOWED_HOSTS), not to "testserver".
+            client = Client(SERVER_NAME="127.0.0.1")
+            cookie = ""
+            if page.signed_in_as is not None:
+                client.force_login(page.signed_in_as())
+                cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
             path = page.path()
             client.get(path)  # warm caches the way a running server would have them
             with CaptureQueriesContext(connection) as queries:
@@ -42,6 +48,7 @@ class Command(BaseCommand):
                     "queries": len(queries),
                     "public": page.public,
                     "target_ratio": page.target_ratio,
+                    "cookie": cookie,
                 }
             )
         self.stdout.write(json.dumps(results))

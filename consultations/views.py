@@ -1,0 +1,675 @@
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from forum_portal.audit.services import record_event
+from forum_portal.people.models import Organisation
+from forum_portal.people.services import spreadsheet_safe
+from forum_portal.people.views import PortalPermissionMixin
+
+from . import selectors, services
+from .forms import (
+    AnswerForm,
+    ConsultationForm,
+    ProgressUpdateForm,
+    QuestionForm,
+    ReplyItemForm,
+    ReplySummaryForm,
+    ReviewForm,
+    SendAnswersForm,
+    ThemeForm,
+    WithdrawForm,
+    question_pages,
+)
+from .models import Answer, Phase, Question, ReplyItem, Response, Topic
+from .panels import next_step
+
+PAGE_SIZE = 20
+TEXT_ANSWERS_PAGE_SIZE = 50
+
+
+class ConsultationMixin(PortalPermissionMixin):
+    """Loads ``self.consultation`` from the URL; 404 for anyone without ``object_permission``.
+
+    The general permission (``permission_required``) sends visitors to sign in and officers
+    without two-factor to set it up, before the object is even looked at.
+    """
+
+    object_permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.permission_required and not self.has_permission():
+            return self.handle_no_permission()
+        self.consultation = selectors.consultation_for(request.user, kwargs["pk"], self.object_permission)
+        return View.dispatch(self, request, *args, **kwargs)
+
+    def has_permission(self):
+        return all(self.request.user.has_perm(perm) for perm in self.get_permission_required())
+
+    def get_permission_required(self):
+        return [self.permission_required] if self.permission_required else []
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "consultation": self.consultation}
+
+
+class SignedInWell(PortalPermissionMixin):
+    """Pages for officers and staff only: visitors sign in, officers without two-factor set it up."""
+
+
+# --- Public pages --------------------------------------------------------------------------------
+
+
+class ConsultationListView(TemplateView):
+    template_name = "consultations/consultation_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        filters = {
+            "phase": self.request.GET.get("phase", ""),
+            "organisation": self.request.GET.get("organisation", ""),
+            "topic": self.request.GET.get("topic", ""),
+        }
+        consultations = selectors.public_consultations(**filters, now=now)
+        page = Paginator(consultations, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = {key: value for key, value in filters.items() if value}
+        context.update(
+            page=page,
+            now=now,
+            filters=filters,
+            query="&".join(f"{key}={value}" for key, value in query.items()),
+            phases=[(p.value, p.label) for p in (Phase.OPEN, Phase.UPCOMING, Phase.CLOSED, Phase.WITHDRAWN)],
+            organisations=Organisation.objects.exclude(kind=Organisation.Kind.FORUM)
+            .filter(consultations__status__in=["approved", "withdrawn"])
+            .distinct(),
+            topics=Topic.choices,
+        )
+        return context
+
+
+class ConsultationDetailView(TemplateView):
+    template_name = "consultations/consultation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        consultation = selectors.consultation_for(self.request.user, kwargs["pk"], "consultations.view_consultation")
+        now = timezone.now()
+        context.update(
+            consultation=consultation,
+            phase=consultation.phase(now),
+            now=now,
+            history=selectors.history_of(consultation),
+            response=selectors.response_of(
+                consultation,
+                user=self.request.user,
+                session_response_id=self.request.session.get(session_key(consultation)),
+            ),
+        )
+        if context["phase"] == Phase.CLOSED:
+            context["answer_count"] = selectors.submitted_count(consultation)
+            context["reply"] = selectors.published_reply(consultation)
+        return context
+
+
+def session_key(consultation) -> str:
+    return f"consultation-response-{consultation.pk}"
+
+
+# --- Officers: drafting --------------------------------------------------------------------------
+
+
+class ConsultationCreateView(SignedInWell, FormView):
+    permission_required = "consultations.add_consultation"
+    template_name = "consultations/consultation_form.html"
+    form_class = ConsultationForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        self.organisations = [
+            m.organisation
+            for m in self.request.user.memberships.select_related("organisation").exclude(organisation__kind="forum")
+        ]
+        return kwargs
+
+    def form_valid(self, form):
+        consultation = services.create_consultation(
+            organisation=self.organisations[0], by=self.request.user, **form.consultation_fields()
+        )
+        messages.success(self.request, "Your draft is saved. Now add the questions.")
+        return redirect("consultations:consultation-manage", consultation.pk)
+
+
+class ConsultationManageView(ConsultationMixin, TemplateView):
+    """The officer's page for one consultation: its state, questions, next step and history."""
+
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.manage_consultation"
+    template_name = "consultations/consultation_manage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        consultation = self.consultation
+        context.update(
+            phase=consultation.phase(now),
+            questions=list(consultation.questions.all()),
+            problems=services.submission_problems(consultation),
+            history=selectors.history_of(consultation),
+            answer_count=selectors.submitted_count(consultation),
+            next_step=next_step(consultation, now),
+            can_change=self.request.user.has_perm("consultations.change_consultation", consultation),
+        )
+        return context
+
+
+class ConsultationEditView(ConsultationMixin, FormView):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.change_consultation"
+    template_name = "consultations/consultation_form.html"
+    form_class = ConsultationForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.consultation}
+
+    def form_valid(self, form):
+        services.update_consultation(self.consultation, by=self.request.user, **form.consultation_fields())
+        messages.success(self.request, "Your changes are saved.")
+        return redirect("consultations:consultation-manage", self.consultation.pk)
+
+
+class QuestionCreateView(ConsultationMixin, FormView):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.change_consultation"
+    template_name = "consultations/question_form.html"
+    form_class = QuestionForm
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.add_question(self.consultation, **fields)
+        messages.success(self.request, "The question is added.")
+        return redirect("consultations:consultation-manage", self.consultation.pk)
+
+
+class QuestionMixin(ConsultationMixin):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.change_consultation"
+
+    @property
+    def question(self) -> Question:
+        return get_object_or_404(Question, pk=self.kwargs["question"], consultation=self.consultation)
+
+
+class QuestionEditView(QuestionMixin, FormView):
+    template_name = "consultations/question_form.html"
+    form_class = QuestionForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.question}
+
+    def form_valid(self, form):
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.update_question(self.question, **fields)
+        messages.success(self.request, "The question is saved.")
+        return redirect("consultations:consultation-manage", self.consultation.pk)
+
+
+class QuestionMoveView(QuestionMixin, View):
+    def post(self, request, *args, **kwargs):
+        services.move_question(self.question, up=request.POST.get("direction") == "up")
+        return redirect(reverse("consultations:consultation-manage", args=[self.consultation.pk]) + "#questions")
+
+
+class QuestionDeleteView(QuestionMixin, View):
+    def post(self, request, *args, **kwargs):
+        services.delete_question(self.question)
+        messages.success(request, "The question is deleted.")
+        return redirect("consultations:consultation-manage", self.consultation.pk)
+
+
+class ConsultationPreviewView(ConsultationMixin, TemplateView):
+    """Every page of questions exactly as a parent carer will see it, without saving anything."""
+
+    permission_required = ""
+    object_permission = "consultations.view_consultation"
+    template_name = "consultations/consultation_preview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pages = question_pages(list(self.consultation.questions.all()))
+        context["forms"] = [AnswerForm(questions=page, prefix=f"page{number}") for number, page in enumerate(pages, 1)]
+        return context
+
+
+class ConsultationSubmitView(ConsultationMixin, View):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.change_consultation"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.submit_for_review(self.consultation, by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("consultations:consultation-manage", self.consultation.pk)
+        messages.success(request, "Sent to the forum for review. We will tell you what they decide here.")
+        return redirect("consultations:consultation-manage", self.consultation.pk)
+
+
+# --- Forum staff: review -------------------------------------------------------------------------
+
+
+class ReviewQueueView(SignedInWell, TemplateView):
+    permission_required = "consultations.view_review_queue"
+    template_name = "consultations/review_queue.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        live = selectors.public_consultations(now=now).filter(status="approved", closes_at__gt=now)
+        return {**super().get_context_data(**kwargs), "queue": selectors.review_queue(), "live": live, "now": now}
+
+
+class ConsultationReviewView(ConsultationMixin, FormView):
+    permission_required = "consultations.view_review_queue"
+    object_permission = "consultations.review_consultation"
+    template_name = "consultations/consultation_review.html"
+    form_class = ReviewForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["questions"] = list(self.consultation.questions.all())
+        context["history"] = selectors.history_of(self.consultation)
+        return context
+
+    def form_valid(self, form):
+        if form.cleaned_data["decision"] == "approve":
+            services.approve_consultation(self.consultation, by=self.request.user)
+            messages.success(self.request, f"“{self.consultation.title}” is approved. It opens on its opening date.")
+        else:
+            services.return_consultation(
+                self.consultation, by=self.request.user, comments=form.cleaned_data["comments"]
+            )
+            messages.success(self.request, f"“{self.consultation.title}” is sent back with your comments.")
+        return redirect("consultations:review-queue")
+
+
+class ConsultationWithdrawView(ConsultationMixin, FormView):
+    permission_required = "consultations.view_review_queue"
+    object_permission = "consultations.withdraw_consultation"
+    template_name = "consultations/consultation_withdraw.html"
+    form_class = WithdrawForm
+
+    def form_valid(self, form):
+        services.withdraw_consultation(self.consultation, by=self.request.user, reason=form.cleaned_data["reason"])
+        messages.success(self.request, "The consultation is withdrawn. The reason is shown on its page.")
+        return redirect(self.consultation.get_absolute_url())
+
+
+# --- Answering -----------------------------------------------------------------------------------
+
+
+class AnswerMixin:
+    """Shared by the answering pages. Members answer once (their response is theirs by account);
+    visitors keep their response's id in the session, so they can come back on the same device."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.consultation = selectors.consultation_for(request.user, kwargs["pk"], "consultations.view_consultation")
+        phase = self.consultation.phase()
+        if not request.user.has_perm("consultations.answer_consultation", self.consultation):
+            if phase == Phase.CLOSED and request.method == "POST":
+                return self.after_closing(request)
+            if phase == Phase.OPEN and not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if phase == Phase.OPEN:
+                messages.info(request, "Join the forum to answer. It is free and takes a minute.")
+                return redirect("people:join")
+            messages.info(request, "This consultation is not open for answers.")
+            return redirect(self.consultation.get_absolute_url())
+        self.questions = list(self.consultation.questions.all())
+        self.response = self.own_response()
+        return super().dispatch(request, *args, **kwargs)
+
+    def own_response(self) -> Response | None:
+        return selectors.response_of(
+            self.consultation,
+            user=self.request.user,
+            session_response_id=self.request.session.get(session_key(self.consultation)),
+        )
+
+    def start_response(self) -> Response:
+        if self.response is None:
+            user = self.request.user if self.request.user.is_authenticated else None
+            self.response = services.start_response(self.consultation, user=user)
+            if user is None:
+                self.request.session[session_key(self.consultation)] = self.response.pk
+        return self.response
+
+    def after_closing(self, request):
+        """A form posted after closing: keep what was typed as a draft and say it was not sent."""
+        response = self.own_response()
+        if response is not None:
+            questions = list(self.consultation.questions.all())
+            form = AnswerForm(request.POST, questions=questions)
+            if form.is_valid():
+                services.save_answers(response, answers=form.answers())
+        messages.error(
+            request, "This consultation has closed, so your answers could not be sent. We have kept them as a draft."
+        )
+        return redirect(self.consultation.get_absolute_url())
+
+
+class AnswerView(AnswerMixin, TemplateView):
+    """One page of questions (one section). "Continue" checks the required ones; "Save and come
+    back later" keeps whatever is there."""
+
+    template_name = "consultations/answer_form.html"
+
+    def page_number(self, pages) -> int:
+        try:
+            number = int(self.request.GET.get("page", 1))
+        except ValueError:
+            number = 1
+        return min(max(number, 1), max(len(pages), 1))
+
+    def get_form(self, data=None):
+        pages = question_pages(self.questions)
+        self.pages = pages
+        self.number = self.page_number(pages)
+        answers = selectors.answers_by_question(self.response) if self.response else {}
+        return AnswerForm(data, questions=pages[self.number - 1] if pages else [], answers=answers)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = kwargs.get("form") or self.get_form()
+        context.update(
+            consultation=self.consultation,
+            form=form,
+            number=self.number,
+            page_count=len(self.pages),
+            section=self.pages[self.number - 1][0].section if self.pages else "",
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        response = self.start_response()
+        services.save_answers(response, answers=form.answers())
+        if "save" in request.POST:
+            messages.success(
+                request,
+                "Your answers are saved. Come back to finish them before "
+                f"{date_format(localtime(self.consultation.closes_at), 'j F Y')}."
+                + ("" if request.user.is_authenticated else " Use this device and browser."),
+            )
+            return redirect(self.consultation.get_absolute_url())
+        if not form.check_required():
+            return self.render_to_response(self.get_context_data(form=form))
+        if self.number < len(self.pages):
+            return redirect(reverse("consultations:answer", args=[self.consultation.pk]) + f"?page={self.number + 1}")
+        return redirect("consultations:answer-check", self.consultation.pk)
+
+
+class AnswerCheckView(AnswerMixin, FormView):
+    """Check the answers, choose what to share, and send."""
+
+    template_name = "consultations/answer_check.html"
+    form_class = SendAnswersForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "visitor": not self.request.user.is_authenticated}
+
+    def get_initial(self):
+        if self.response is None:
+            return {}
+        return {
+            "share_name": self.response.share_name,
+            "hear_back": self.response.hear_back,
+            "email": self.response.email,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        answers = selectors.answers_by_question(self.response) if self.response else {}
+        pages = question_pages(self.questions)
+        summary = []
+        for number, page in enumerate(pages, 1):
+            for question in page:
+                labels = dict(question.options())
+                given = [
+                    answer.text or labels.get(answer.choice, answer.choice) for answer in answers.get(question.pk, [])
+                ]
+                summary.append((question, given, number))
+        context.update(consultation=self.consultation, summary=summary, problems=kwargs.get("problems", []))
+        return context
+
+    def form_valid(self, form):
+        response = self.start_response()
+        try:
+            services.submit_response(
+                response,
+                share_name=form.cleaned_data.get("share_name", False),
+                hear_back=form.cleaned_data["hear_back"],
+                email=form.cleaned_data.get("email", ""),
+            )
+        except services.ConsultationClosedError:
+            messages.error(self.request, "This consultation has closed, so your answers could not be sent.")
+            return redirect(self.consultation.get_absolute_url())
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(form=form, problems=error.messages))
+        return redirect("consultations:answer-sent", self.consultation.pk)
+
+
+class AnswerSentView(TemplateView):
+    template_name = "consultations/answer_sent.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["consultation"] = selectors.consultation_for(
+            self.request.user, kwargs["pk"], "consultations.view_consultation"
+        )
+        return context
+
+
+# --- Officers: results ---------------------------------------------------------------------------
+
+
+class ResultsView(ConsultationMixin, TemplateView):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.view_results"
+    template_name = "consultations/results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        search = self.request.GET.get("q", "").strip()
+        try:
+            theme = int(self.request.GET.get("theme", ""))
+        except ValueError:
+            theme = None
+        themes = list(selectors.theme_counts(self.consultation))
+        answers = selectors.text_answers(self.consultation, search=search, theme=theme)
+        page = Paginator(answers, TEXT_ANSWERS_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        by = self.request.GET.get("by", "")
+        context.update(
+            answer_count=selectors.submitted_count(self.consultation),
+            results=[result for result in selectors.question_results(self.consultation) if not result.question.is_text],
+            themes=themes,
+            page=page,
+            search=search,
+            theme=theme,
+            by=by,
+            breakdown=selectors.breakdown(self.consultation, by),
+            breakdown_choices=[(key, value[0]) for key, value in selectors.BREAKDOWNS.items()],
+            theme_form=kwargs.get("theme_form") or ThemeForm(),
+        )
+        context["theme_form"].helper.form_action = reverse("consultations:theme-create", args=[self.consultation.pk])
+        return context
+
+
+class ThemeCreateView(ResultsView):
+    def post(self, request, *args, **kwargs):
+        form = ThemeForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(theme_form=form))
+        services.create_theme(self.consultation, name=form.cleaned_data["name"])
+        messages.success(request, f"The theme “{form.cleaned_data['name']}” is added.")
+        return redirect(reverse("consultations:results", args=[self.consultation.pk]) + "#themes")
+
+
+class AnswerTagView(ConsultationMixin, View):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.view_results"
+
+    def post(self, request, *args, **kwargs):
+        answer = get_object_or_404(Answer, pk=kwargs["answer"], question__consultation=self.consultation)
+        themes = list(self.consultation.themes.filter(pk__in=request.POST.getlist("themes")))
+        services.tag_answer(answer, themes=themes)
+        messages.success(request, "The themes of the answer are saved.")
+        back = request.POST.get("next", "")
+        if not back.startswith(reverse("consultations:results", args=[self.consultation.pk])):
+            back = reverse("consultations:results", args=[self.consultation.pk])
+        return redirect(f"{back}#answer-{answer.pk}")
+
+
+class Echo:
+    """A file-like object whose write returns the line, for streaming the CSV writer's output."""
+
+    def write(self, value):
+        return value
+
+
+class ExportView(ConsultationMixin, View):
+    """All sent answers as CSV or XLSX; the download is recorded in the audit trail."""
+
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.view_results"
+
+    def get(self, request, *args, **kwargs):
+        fmt = kwargs["fmt"]
+        if fmt not in ("csv", "xlsx"):
+            raise Http404
+        record_event("consultation.answers_exported", actor=request.user, obj=self.consultation, format=fmt)
+        rows = ([spreadsheet_safe(value) for value in row] for row in selectors.export_rows(self.consultation))
+        filename = f"consultation-{self.consultation.pk}-answers.{fmt}"
+        if fmt == "csv":
+            writer = csv.writer(Echo())
+            response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv")
+        else:
+            response = StreamingHttpResponse(
+                [xlsx_bytes(rows)],
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+def xlsx_bytes(rows) -> bytes:
+    """A workbook written row by row in openpyxl's write-only mode, which keeps memory flat."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Answers")
+    for row in rows:
+        sheet.append(row)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+# --- Officers: "You said, we did" ----------------------------------------------------------------
+
+
+class ReplyMixin(ConsultationMixin):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.reply_consultation"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["reply"] = services.reply_for(self.consultation)
+        return context
+
+
+class ReplyEditView(ReplyMixin, FormView):
+    template_name = "consultations/reply_form.html"
+    form_class = ReplySummaryForm
+
+    def get_initial(self):
+        return {"summary": services.reply_for(self.consultation).summary}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["items"] = selectors.reply_items(context["reply"])
+        context["updates"] = context["reply"].updates.filter(item__isnull=True)
+        return context
+
+    def form_valid(self, form):
+        reply = services.reply_for(self.consultation)
+        services.save_reply_summary(reply, summary=form.cleaned_data["summary"], by=self.request.user)
+        messages.success(self.request, "The introduction is saved.")
+        return redirect("consultations:reply-edit", self.consultation.pk)
+
+
+class ReplyItemView(ReplyMixin, FormView):
+    template_name = "consultations/reply_item_form.html"
+    form_class = ReplyItemForm
+
+    def get_item(self) -> ReplyItem | None:
+        if "item" not in self.kwargs:
+            return None
+        return get_object_or_404(ReplyItem, pk=self.kwargs["item"], reply__consultation=self.consultation)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "consultation": self.consultation, "instance": self.get_item()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        item = self.get_item()
+        context["item"] = item
+        if item and context["reply"].is_published:
+            context["update_form"] = kwargs.get("update_form") or ProgressUpdateForm()
+            context["update_form"].helper.form_action = reverse(
+                "consultations:reply-item-update", args=[self.consultation.pk, item.pk]
+            )
+        return context
+
+    def form_valid(self, form):
+        reply = services.reply_for(self.consultation)
+        services.save_reply_item(reply, by=self.request.user, item=self.get_item(), **form.item_fields())
+        messages.success(self.request, "The item is saved.")
+        return redirect("consultations:reply-edit", self.consultation.pk)
+
+
+class ProgressUpdateView(ReplyItemView):
+    def post(self, request, *args, **kwargs):
+        item = self.get_item()
+        form = ProgressUpdateForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(update_form=form))
+        services.add_progress_update(item, text=form.cleaned_data["text"], by=request.user)
+        messages.success(request, "The progress update is published.")
+        return redirect("consultations:reply-edit", self.consultation.pk)
+
+
+class ReplyPublishView(ReplyMixin, View):
+    def post(self, request, *args, **kwargs):
+        try:
+            services.publish_reply(services.reply_for(self.consultation), by=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect("consultations:reply-edit", self.consultation.pk)
+        messages.success(request, "“You said, we did” is published. Everyone who asked to hear back gets an email.")
+        return redirect(self.consultation.get_absolute_url())

@@ -1,0 +1,214 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from django import forms
+from django.conf import settings
+from django.utils.text import slugify
+
+from forum_portal.people.models import NeedCategory, Organisation, User
+
+from .models import Article, Audience, Topic
+
+
+def forum_staff():
+    return User.objects.filter(memberships__organisation__kind=Organisation.Kind.FORUM).order_by("full_name", "email")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ArticleForm(forms.ModelForm):
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Choose every topic the page is about. People who follow a topic hear about it.",
+    )
+    owner = forms.ModelChoiceField(
+        queryset=forum_staff(),
+        label="Owner",
+        help_text="Who keeps the page up to date. They are reminded when the review date passes.",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["title", "summary", "body", "easy_read", "topics", "audience", "owner", "last_reviewed", "review_due"]
+        labels = {
+            "body": "Text",
+            "easy_read": "Easy Read version (optional)",
+            "last_reviewed": "Last reviewed (optional)",
+            "review_due": "Review by (optional)",
+        }
+        help_texts = {
+            "body": "Markdown: a line starting ## is a heading, * starts a bullet, [words](https://...) is a link.",
+            "easy_read": "Short sentences and everyday words. Shown in larger text when people choose Easy Read.",
+        }
+        widgets = {
+            "audience": forms.RadioSelect,
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "last_reviewed": DateInput,
+            "review_due": DateInput,
+        }
+        error_messages = {
+            "title": {"required": "Enter a title"},
+            "summary": {"required": "Enter a summary"},
+            "body": {"required": "Enter the text of the page"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = forum_staff()
+        self.fields["owner"].error_messages["required"] = "Choose who owns the page"
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title", field_width=Fluid.FULL),
+            Field.textarea("summary", rows=2),
+            Field.textarea("body", rows=14),
+            Field.textarea("easy_read", rows=8),
+            Field.checkboxes("topics", legend_size=Size.SMALL, small=True),
+            Field.radios("audience", legend_size=Size.SMALL, small=True),
+            Field.select("owner"),
+            Field("last_reviewed"),
+            Field("review_due"),
+            Button("submit", "Save"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        reviewed, due = cleaned.get("last_reviewed"), cleaned.get("review_due")
+        if reviewed and due and due <= reviewed:
+            self.add_error("review_due", "The review date must be after the date it was last reviewed")
+        return cleaned
+
+
+# How each allowed type's files begin, so a renamed program is not offered as a leaflet.
+# Office and OpenDocument files are ZIP archives; CSV is text.
+SIGNATURES = {
+    "pdf": [b"%PDF-"],
+    "png": [b"\x89PNG\r\n\x1a\n"],
+    "jpg": [b"\xff\xd8\xff"],
+    "jpeg": [b"\xff\xd8\xff"],
+    "docx": [b"PK\x03\x04"],
+    "xlsx": [b"PK\x03\x04"],
+    "odt": [b"PK\x03\x04"],
+    "ods": [b"PK\x03\x04"],
+}
+
+
+def _content_matches(upload, extension: str) -> bool:
+    upload.seek(0)
+    start = upload.read(1024)
+    upload.seek(0)
+    if extension == "csv":
+        try:
+            start.decode("utf-8")
+        except UnicodeDecodeError:
+            # A cut in the middle of a character is still text; a binary file rarely decodes this far.
+            return b"\x00" not in start
+        return True
+    signatures = SIGNATURES.get(extension)
+    return signatures is None or any(start.startswith(signature) for signature in signatures)
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the file"})
+    file = forms.FileField(error_messages={"required": "Choose a file"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("title", field_width=Fluid.TWO_THIRDS),
+            Field("file"),
+            Button("submit", "Add the file"),
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in settings.INFORMATION_ATTACHMENT_TYPES:
+            allowed = ", ".join(sorted(settings.INFORMATION_ATTACHMENT_TYPES))
+            raise forms.ValidationError(f"The file must be one of these types: {allowed}")
+        limit = settings.INFORMATION_ATTACHMENT_MAX_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(f"The file must be smaller than {limit} MB")
+        if not _content_matches(upload, extension):
+            raise forms.ValidationError(f"The file is not a real {extension.upper()} file")
+        return upload
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search guides, news and services", max_length=200, required=False)
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.order_by("name"),
+        required=False,
+        empty_label="Any topic",
+        to_field_name="slug",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    audience = forms.ChoiceField(
+        choices=[("", "Anyone")] + list(Audience.choices),
+        required=False,
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+
+
+class FollowTopicsForm(forms.Form):
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Topics you follow",
+        help_text="Once a week we email you what is new in these topics. Nothing new, no email.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Fieldset(Field.checkboxes("topics", small=True), legend="Topics you follow", legend_size=Size.MEDIUM),
+            Button("submit", "Save the topics I follow"),
+        )
+
+
+class DirectoryFilterForm(forms.Form):
+    need = forms.ChoiceField(choices=[("", "Any need")] + list(NeedCategory.choices), required=False)
+    age = forms.IntegerField(label="Age of the child or young person", min_value=0, max_value=25, required=False)
+    area = forms.ChoiceField(choices=[("", "Any area")], required=False)
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Any area")] + [(area, area) for area in areas]
+        self.fields["age"].error_messages.update(
+            {
+                "invalid": "Enter the age as a number, like 8",
+                "min_value": "Enter an age from 0 to 25",
+                "max_value": "Enter an age from 0 to 25",
+            }
+        )
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "description"]
+        labels = {"description": "Description (optional)"}
+        error_messages = {
+            "name": {"required": "Enter the topic's name", "unique": "There is already a topic with this name"}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name", field_width=Fluid.TWO_THIRDS),
+            Field.text("description", field_width=Fluid.FULL),
+            Button("submit", "Save the topic"),
+        )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Topic.objects.filter(slug=slugify(name)).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("There is already a topic with this name")
+        return name

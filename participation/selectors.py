@@ -1,0 +1,231 @@
+"""Reads of Participation, with their joins applied."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Greatest
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from forum_portal.people.models import ParentCarerProfile
+
+from .models import (
+    Activity,
+    Booking,
+    Event,
+    Group,
+    GroupMember,
+    Interest,
+    LadderStep,
+    Opportunity,
+    RepReport,
+    RepSeat,
+)
+
+SMALL_GROUP = 5  # counts of people below this are shown as "fewer than 5"
+
+
+def _with_place_counts(events):
+    return (
+        events.select_related("organisation")
+        .annotate(
+            places_taken=Count("bookings", filter=Q(bookings__status=Booking.Status.BOOKED)),
+            waiting=Count("bookings", filter=Q(bookings__status=Booking.Status.WAITLISTED)),
+        )
+        .annotate(places_left=Greatest(F("capacity") - F("places_taken"), 0))
+    )
+
+
+def upcoming_events(now):
+    return _with_place_counts(Event.objects.published().upcoming(now)).order_by("starts_at", "id")
+
+
+def events_for_staff():
+    return _with_place_counts(Event.objects.all()).order_by("-starts_at", "-id")
+
+
+def event_visible_to(user, pk: int) -> Event:
+    """The event, or 404 for a draft the person may not see (its existence is private)."""
+    event = get_object_or_404(_with_place_counts(Event.objects.all()).select_related("group"), pk=pk)
+    if not user.has_perm("participation.view_event", event):
+        raise Http404
+    return event
+
+
+def booking_of(user, event: Event) -> Booking | None:
+    if not user.is_authenticated:
+        return None
+    return Booking.objects.filter(event=event, user=user).first()
+
+
+def bookings_for_event(event: Event):
+    return (
+        Booking.objects.filter(event=event)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("user")
+        .order_by("status", "requested_at", "id")
+    )
+
+
+def bookings_of(user):
+    return (
+        Booking.objects.filter(user=user)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("event", "event__organisation")
+        .order_by("event__starts_at")
+    )
+
+
+def groups_list():
+    return (
+        Group.objects.filter(is_active=True)
+        .select_related("organisation")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("name")
+    )
+
+
+def group_detail(slug: str) -> Group:
+    return get_object_or_404(Group.objects.select_related("organisation"), slug=slug, is_active=True)
+
+
+def seats_of_group(group: Group):
+    return RepSeat.objects.filter(group=group).select_related("user").order_by("-starts_on")
+
+
+def rep_reports_of_group(group: Group):
+    return RepReport.objects.filter(seat__group=group).select_related("seat__user").order_by("-meeting_on", "-id")
+
+
+def open_opportunities(today: date):
+    return Opportunity.objects.filter(closes_on__gte=today).select_related("group").order_by("closes_on", "id")
+
+
+def opportunities_for_staff():
+    return (
+        Opportunity.objects.select_related("group")
+        .annotate(
+            waiting=Count("interests", filter=Q(interests__status=Interest.Status.WAITING)),
+            interest_count=Count("interests"),
+        )
+        .order_by("-closes_on", "-id")
+    )
+
+
+def interests_for_opportunity(opportunity: Opportunity):
+    return Interest.objects.filter(opportunity=opportunity).select_related("user").order_by("created_at", "id")
+
+
+def interests_of(user):
+    return Interest.objects.filter(user=user).select_related("opportunity").order_by("-created_at")
+
+
+def seats_of(user):
+    return RepSeat.objects.filter(user=user).select_related("group").order_by("-starts_on")
+
+
+def group_memberships_of(user):
+    return GroupMember.objects.filter(user=user).select_related("group").order_by("group__name")
+
+
+def activities_between(start: date, end: date):
+    return (
+        Activity.objects.filter(happened_on__range=(start, end))
+        .select_related("organisation")
+        .order_by("-happened_on", "-id")
+    )
+
+
+# --- The funder's report ----------------------------------------------------------------------------
+
+
+def suppressed(count: int) -> int | str:
+    """A count of people, or "fewer than 5" when so few could be recognised."""
+    return count if count >= SMALL_GROUP or count == 0 else "fewer than 5"
+
+
+@dataclass
+class ReportRow:
+    label: str
+    activities: int
+    parent_carers: int
+    hours: float
+
+    @property
+    def parent_carers_shown(self):
+        return suppressed(self.parent_carers)
+
+
+@dataclass
+class ParticipationReport:
+    start: date
+    end: date
+    members: int
+    steering_group_members: int
+    parent_reps: int
+    unique_parent_carers: int
+    by_ladder_step: list[ReportRow] = field(default_factory=list)
+    by_organisation: list[ReportRow] = field(default_factory=list)
+
+    def headline(self) -> list[tuple[str, int | str]]:
+        return [
+            ("Members on the database", suppressed(self.members)),
+            ("Steering group members", suppressed(self.steering_group_members)),
+            ("Parent reps on service groups", suppressed(self.parent_reps)),
+            ("Parent carers who took part (named)", suppressed(self.unique_parent_carers)),
+        ]
+
+    def chart_bars(self, width: int = 400) -> list[dict]:
+        """Bars of the activities-by-step chart, scaled to ``width`` pixels for the longest."""
+        longest = max((row.activities for row in self.by_ladder_step), default=0) or 1
+        return [
+            {"row": row, "y": index * 40, "width": round(row.activities * width / longest)}
+            for index, row in enumerate(self.by_ladder_step)
+        ]
+
+
+def participation_report(start: date, end: date) -> ParticipationReport:
+    """Figures for the funder over a period: four headline counts and activities by ladder step
+    and by organisation, all counted in SQL (a handful of queries whatever the size)."""
+    activities = Activity.objects.filter(happened_on__range=(start, end))
+    totals = {
+        "activities": Count("id"),
+        "parent_carers": Sum("parent_carers_involved", default=0),
+        "hours": Sum("hours", default=0),
+    }
+    step_rows = {row["ladder_step"]: row for row in activities.values("ladder_step").annotate(**totals)}
+    by_step = [
+        ReportRow(
+            label=label,
+            activities=step_rows.get(value, {}).get("activities", 0),
+            parent_carers=step_rows.get(value, {}).get("parent_carers", 0),
+            hours=float(step_rows.get(value, {}).get("hours", 0)),
+        )
+        for value, label in LadderStep.choices
+    ]
+    by_organisation = [
+        ReportRow(row["organisation__name"], row["activities"], row["parent_carers"], float(row["hours"]))
+        for row in activities.values("organisation__name").annotate(**totals).order_by("organisation__name")
+    ]
+    return ParticipationReport(
+        start=start,
+        end=end,
+        members=ParentCarerProfile.objects.filter(joined_at__date__lte=end).count(),
+        steering_group_members=GroupMember.objects.filter(
+            group__kind=Group.Kind.STEERING_GROUP, joined_at__date__lte=end
+        )
+        .values("user")
+        .distinct()
+        .count(),
+        parent_reps=RepSeat.objects.filter(starts_on__lte=end, ends_on__gte=start).values("user").distinct().count(),
+        unique_parent_carers=activities.filter(participants__isnull=False).values("participants").distinct().count(),
+        by_ladder_step=by_step,
+        by_organisation=by_organisation,
+    )
+
+
+def grant_year_around(today: date) -> tuple[date, date]:
+    """The grant year (1 April to 31 March) that ``today`` falls in."""
+    first_year = today.year if today.month >= 4 else today.year - 1
+    return date(first_year, 4, 1), date(first_year + 1, 3, 31)

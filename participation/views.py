@@ -1,0 +1,472 @@
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from forum_portal.people.models import User
+from forum_portal.people.views import PortalPermissionMixin
+
+from . import exports, ics, selectors, services
+from .forms import (
+    ActivityForm,
+    AttendanceForm,
+    BookingForm,
+    DecideInterestForm,
+    EventForm,
+    InterestForm,
+    OpportunityForm,
+    ReportPeriodForm,
+    RepReportForm,
+)
+from .models import Booking, Event, Interest, Opportunity, RepSeat
+
+
+def _first_error(error: ValidationError) -> str:
+    return error.messages[0]
+
+
+# --- Public pages ----------------------------------------------------------------------------------
+
+
+class IndexView(TemplateView):
+    """Take part: upcoming events, groups and open calls for parent reps."""
+
+    template_name = "participation/index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = selectors.upcoming_events(timezone.now())[:5]
+        context["opportunities"] = selectors.open_opportunities(timezone.localdate())
+        context["groups"] = selectors.groups_list()
+        return context
+
+
+class EventListView(TemplateView):
+    template_name = "participation/event_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = selectors.upcoming_events(timezone.now())
+        return context
+
+
+class EventDetailView(TemplateView):
+    template_name = "participation/event_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = selectors.event_visible_to(self.request.user, self.kwargs["pk"])
+        booking = selectors.booking_of(self.request.user, event)
+        context.update(
+            event=event,
+            booking=booking if booking is not None and booking.is_active else None,
+        )
+        return context
+
+
+class EventBookView(PortalPermissionMixin, FormView):
+    permission_required = "participation.book_event"
+    template_name = "participation/booking_form.html"
+    form_class = BookingForm
+
+    def get_permission_object(self):
+        self.event = selectors.event_visible_to(self.request.user, self.kwargs["pk"])
+        return self.event
+
+    def handle_no_permission(self):
+        user = self.request.user
+        if user.is_authenticated and not hasattr(user, "parent_carer_profile"):
+            messages.info(self.request, "Join the forum to book a place at an event.")
+            return redirect("people:join")
+        if user.is_authenticated:
+            messages.error(self.request, "This event is not taking bookings.")
+            return redirect(self.event)
+        return super().handle_no_permission()
+
+    def get(self, request, *args, **kwargs):
+        booking = selectors.booking_of(request.user, self.event)
+        if booking is not None and booking.is_active:
+            return redirect(self.event)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["event"] = self.event
+        context["is_full"] = self.event.places_left == 0
+        return context
+
+    def form_valid(self, form):
+        try:
+            booking = services.book_place(self.event, user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(self.request, _first_error(error))
+            return redirect(self.event)
+        if booking.status == Booking.Status.BOOKED:
+            messages.success(self.request, "Your place is booked. We have sent you an email with the details.")
+        else:
+            messages.success(
+                self.request,
+                "The event is full, so you are on the waiting list. We will email you if a place comes up.",
+            )
+        return redirect(self.event)
+
+
+class BookingCancelView(PortalPermissionMixin, TemplateView):
+    permission_required = "participation.cancel_booking"
+    template_name = "participation/booking_cancel.html"
+
+    def get_permission_object(self):
+        # Someone else's booking does not exist for this person.
+        self.booking = get_object_or_404(
+            Booking.objects.select_related("event"), pk=self.kwargs["pk"], user_id=self.request.user.pk
+        )
+        return self.booking
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "booking": self.booking, "event": self.booking.event}
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.cancel_booking(self.booking, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, "Your booking is cancelled.")
+        return redirect(self.booking.event)
+
+
+class EventCalendarView(View):
+    def get(self, request, pk):
+        event = selectors.event_visible_to(request.user, pk)
+        booking = selectors.booking_of(request.user, event)
+        with_link = booking is not None and booking.status == Booking.Status.BOOKED
+        response = HttpResponse(ics.event_calendar(event, with_link=with_link), content_type="text/calendar")
+        response["Content-Disposition"] = f'attachment; filename="event-{event.pk}.ics"'
+        return response
+
+
+class EventFeedView(View):
+    def get(self, request):
+        events = selectors.upcoming_events(timezone.now())
+        response = HttpResponse(ics.events_calendar(events), content_type="text/calendar")
+        response["Content-Disposition"] = 'inline; filename="events.ics"'
+        return response
+
+
+class GroupListView(TemplateView):
+    template_name = "participation/group_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "groups": selectors.groups_list()}
+
+
+class GroupDetailView(TemplateView):
+    template_name = "participation/group_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group = selectors.group_detail(self.kwargs["slug"])
+        user = self.request.user
+        today = timezone.localdate()
+        seats = list(selectors.seats_of_group(group))
+        context.update(
+            group=group,
+            current_seats=[seat for seat in seats if seat.is_current(today)],
+            my_seat=next((seat for seat in seats if seat.user_id == user.pk and seat.is_current(today)), None),
+            reports=selectors.rep_reports_of_group(group) if user.has_perm("participation.view_rep_reports") else None,
+            opportunities=selectors.open_opportunities(today).filter(group=group),
+            upcoming=selectors.upcoming_events(timezone.now()).filter(group=group),
+        )
+        return context
+
+
+class OpportunityDetailView(FormView):
+    template_name = "participation/opportunity_detail.html"
+    form_class = InterestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.opportunity = get_object_or_404(Opportunity.objects.select_related("group"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            opportunity=self.opportunity,
+            interest=Interest.objects.filter(opportunity=self.opportunity, user_id=user.pk).first(),
+            can_express=user.has_perm("participation.express_interest", self.opportunity),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        if not request.user.has_perm("participation.express_interest", self.opportunity):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.express_interest(self.opportunity, user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, _first_error(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you. Forum staff will let you know their decision by email.")
+        return redirect(self.opportunity)
+
+
+class MyInvolvementView(PortalPermissionMixin, TemplateView):
+    """A member's own page: what they booked, joined and offered to do."""
+
+    permission_required = "participation.view_own_involvement"
+    template_name = "participation/involvement_detail.html"
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            return redirect("people:join")
+        return super().handle_no_permission()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        context.update(
+            bookings=selectors.bookings_of(user),
+            group_memberships=selectors.group_memberships_of(user),
+            interests=selectors.interests_of(user),
+            seats=[seat for seat in selectors.seats_of(user) if seat.is_current(today)],
+        )
+        return context
+
+
+class RepReportCreateView(PortalPermissionMixin, FormView):
+    permission_required = "participation.file_rep_report"
+    template_name = "participation/repreport_form.html"
+    form_class = RepReportForm
+
+    def get_permission_object(self):
+        self.seat = get_object_or_404(RepSeat.objects.select_related("group"), pk=self.kwargs["pk"])
+        return self.seat
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "seat": self.seat}
+
+    def form_valid(self, form):
+        services.file_rep_report(self.seat, **form.cleaned_data)
+        messages.success(self.request, "Your report is published to members.")
+        return redirect(self.seat.group)
+
+
+# --- Forum staff pages -----------------------------------------------------------------------------
+
+
+class StaffEventListView(PortalPermissionMixin, TemplateView):
+    permission_required = "participation.manage_events"
+    template_name = "participation/event_manage_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["events"] = selectors.events_for_staff()
+        return context
+
+
+class EventFormView(PortalPermissionMixin, FormView):
+    permission_required = "participation.manage_events"
+    template_name = "participation/event_form.html"
+    form_class = EventForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(Event, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.event}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "event": self.event}
+
+    def form_valid(self, form):
+        event = services.save_event(self.event, by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "The event is saved." if self.event else "The event is saved as a draft.")
+        return redirect("participation:event-manage", pk=event.pk)
+
+
+class EventManageView(PortalPermissionMixin, TemplateView):
+    """One event as staff see it: its bookings and waiting list, publishing and attendance."""
+
+    permission_required = "participation.manage_events"
+    template_name = "participation/event_manage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        event = get_object_or_404(selectors.events_for_staff(), pk=self.kwargs["pk"])
+        bookings = list(selectors.bookings_for_event(event))
+        context.update(
+            event=event,
+            booked=[booking for booking in bookings if booking.status == Booking.Status.BOOKED],
+            waiting=[booking for booking in bookings if booking.status == Booking.Status.WAITLISTED],
+        )
+        return context
+
+
+class EventPublishView(PortalPermissionMixin, View):
+    permission_required = "participation.publish_event"
+
+    def get_permission_object(self):
+        self.event = get_object_or_404(Event, pk=self.kwargs["pk"])
+        return self.event
+
+    def post(self, request, pk):
+        services.publish_event(self.event, by=request.user)
+        messages.success(request, "The event is published. Members can now book.")
+        return redirect("participation:event-manage", pk=pk)
+
+
+class AttendanceView(PortalPermissionMixin, FormView):
+    permission_required = "participation.record_attendance"
+    template_name = "participation/attendance_form.html"
+    form_class = AttendanceForm
+
+    def get_permission_object(self):
+        self.event = get_object_or_404(Event, pk=self.kwargs["pk"])
+        return self.event
+
+    def get_form_kwargs(self):
+        self.bookings = [
+            booking for booking in selectors.bookings_for_event(self.event) if booking.status == Booking.Status.BOOKED
+        ]
+        return {**super().get_form_kwargs(), "bookings": self.bookings}
+
+    def get_initial(self):
+        return {
+            "outcome": self.event.outcome,
+            "attended": [str(booking.user_id) for booking in self.bookings if booking.attended],
+        }
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "event": self.event}
+
+    def form_valid(self, form):
+        attended = User.objects.filter(pk__in=form.cleaned_data["attended"])
+        services.record_attendance(
+            self.event, attended=list(attended), outcome=form.cleaned_data["outcome"], by=self.request.user
+        )
+        messages.success(self.request, "Attendance is saved and the event is in the participation log.")
+        return redirect("participation:event-manage", pk=self.event.pk)
+
+
+class StaffOpportunityListView(PortalPermissionMixin, TemplateView):
+    permission_required = "participation.manage_groups"
+    template_name = "participation/opportunity_manage_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "opportunities": selectors.opportunities_for_staff()}
+
+
+class OpportunityCreateView(PortalPermissionMixin, FormView):
+    permission_required = "participation.manage_groups"
+    template_name = "participation/opportunity_form.html"
+    form_class = OpportunityForm
+
+    def form_valid(self, form):
+        opportunity = services.save_opportunity(by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "The opportunity is published.")
+        return redirect("participation:opportunity-manage", pk=opportunity.pk)
+
+
+class OpportunityManageView(PortalPermissionMixin, TemplateView):
+    """The people who expressed interest, each with a decision form while undecided."""
+
+    permission_required = "participation.manage_groups"
+    template_name = "participation/opportunity_manage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        opportunity = get_object_or_404(Opportunity.objects.select_related("group"), pk=self.kwargs["pk"])
+        context.update(
+            opportunity=opportunity,
+            interests=selectors.interests_for_opportunity(opportunity),
+        )
+        return context
+
+
+class InterestDecideView(PortalPermissionMixin, FormView):
+    permission_required = "participation.manage_groups"
+    template_name = "participation/interest_decide.html"
+    form_class = DecideInterestForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.interest = get_object_or_404(Interest.objects.select_related("opportunity", "user"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "interest": self.interest}
+
+    def form_valid(self, form):
+        appoint = form.cleaned_data["decision"] == "appoint"
+        try:
+            services.decide_interest(self.interest, appoint=appoint, by=self.request.user)
+        except ValidationError as error:
+            messages.error(self.request, _first_error(error))
+        else:
+            outcome = "appointed" if appoint else "told “not this time”"
+            messages.success(self.request, f"{self.interest.user} is {outcome}. We have emailed them.")
+        return redirect("participation:opportunity-manage", pk=self.interest.opportunity_id)
+
+
+class ActivityListView(PortalPermissionMixin, TemplateView):
+    permission_required = "participation.manage_log"
+    template_name = "participation/activity_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        start, end = selectors.grant_year_around(timezone.localdate())
+        context.update(start=start, end=end, activities=selectors.activities_between(start, end))
+        return context
+
+
+class ActivityCreateView(PortalPermissionMixin, FormView):
+    permission_required = "participation.manage_log"
+    template_name = "participation/activity_form.html"
+    form_class = ActivityForm
+
+    def form_valid(self, form):
+        services.log_activity(by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "The activity is in the participation log.")
+        return redirect("participation:activity-list")
+
+
+class ReportView(PortalPermissionMixin, TemplateView):
+    """The funder's report for a period; CSV and XLSX of the same figures."""
+
+    permission_required = "participation.view_report"
+    template_name = "participation/report.html"
+
+    def period(self) -> tuple[ReportPeriodForm, date, date]:
+        start, end = selectors.grant_year_around(timezone.localdate())
+        form = ReportPeriodForm(self.request.GET or None, initial={"start": start, "end": end})
+        if form.is_bound and form.is_valid():
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+        return form, start, end
+
+    def get(self, request, *args, **kwargs):
+        form, start, end = self.period()
+        report = selectors.participation_report(start, end)
+        download = kwargs.get("format")
+        if download is None or (form.is_bound and not form.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, report=report))
+        if download == "csv":
+            content, content_type = exports.report_csv(report, by=request.user), "text/csv"
+        elif download == "xlsx":
+            content = exports.report_xlsx(report, by=request.user)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            raise Http404
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="participation-{start}-to-{end}.{download}"'
+        return response

@@ -1,0 +1,153 @@
+"""Staff publish a guide with an Easy Read version; a parent finds it by search and by topic,
+follows the topic and gets the digest; a visitor filters the directory to a service."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from forum_portal.notify.models import OutgoingEmail
+from information import services
+from information.models import Article
+from tests.factories import ForumStaffFactory, ParentCarerFactory
+from tests.factories.information import ServiceAtLocationFactory, TopicFactory
+from tests.factories.people import PASSWORD
+from tests.totp import totp_code
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, user, *, two_factor=False):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    if two_factor:
+        page.get_by_label("Code").fill(totp_code(user.totp_secret))
+        page.get_by_role("button", name="Sign in").click()
+
+
+def sign_out(page):
+    page.goto("/accounts/logout/")
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(page, check):
+    education = TopicFactory(name="Education", slug="education")
+    TopicFactory(name="Health", slug="health")
+    staff = ForumStaffFactory(full_name="Sam Okafor")
+    parent = ParentCarerFactory(full_name="Jo Bennett")
+
+    sign_in(page, staff, two_factor=True)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
+    page.goto("/dashboard/")
+    expect(page.get_by_text("Every page is published and within its review date.")).to_be_visible()
+    check(page)
+    page.goto("/information/")
+    check(page)
+    page.get_by_role("link", name="Manage guides and news").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Manage guides and news")
+    check(page)
+    page.get_by_role("link", name="Topics").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Topics")
+    check(page)
+    page.get_by_label("Name").fill("Money")
+    page.get_by_role("button", name="Save the topic").click()
+    expect(page.get_by_text("The topic “Money” is added.")).to_be_visible()
+    check(page)
+    page.get_by_role("link", name="Change Money").click()
+    check(page)
+    page.goto("/information/manage/")
+    page.get_by_role("link", name="New guide").click()
+    check(page)
+    page.get_by_label("Title").fill("Asking for an EHC needs assessment")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check(page)
+
+    page.get_by_label("Summary").fill("How to ask the council to assess your child's needs.")
+    page.get_by_label("Text", exact=True).fill("## How to ask\n\nWrite to the council's **SEND team**.")
+    page.get_by_label("Easy Read version (optional)").fill("You can ask the council for help at school.")
+    page.get_by_label("Education").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("This is a draft. Only forum staff can see it.")).to_be_visible()
+    check(page)
+    page.get_by_role("link", name="Edit this guide").click()
+    check(page)
+    page.get_by_role("link", name="Attach a document").click()
+    check(page)
+    page.goto("/dashboard/")
+    expect(page.get_by_text("1 draft not yet published")).to_be_visible()
+    check(page)
+    page.goto(Article.objects.get().get_absolute_url())
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("“Asking for an EHC needs assessment” is published.")).to_be_visible()
+    check(page)
+    sign_out(page)
+
+    sign_in(page, parent)
+    page.goto("/information/")
+    page.get_by_role("searchbox", name="Search guides, news and services").fill("EHC assessment")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("mark").first).to_be_visible()
+    check(page)
+    page.get_by_role("link", name="Asking for an EHC needs assessment").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Asking for an EHC needs assessment")
+    check(page)
+    page.get_by_role("link", name="Show the Easy Read version").click()
+    expect(page.get_by_text("You can ask the council for help at school.")).to_be_visible()
+    check(page)
+
+    page.get_by_role("link", name="Education").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Education")
+    expect(page.get_by_role("link", name="Asking for an EHC needs assessment")).to_be_visible()
+    check(page)
+    page.get_by_role("link", name="Follow this topic by email").click()
+    check(page)
+    page.get_by_label("Education").check()
+    page.get_by_role("button", name="Save the topics I follow").click()
+    expect(page.get_by_text("You follow 1 topic. We will email you weekly.")).to_be_visible()
+    check(page)
+
+    assert services.send_topic_digests() == 1
+    digest = OutgoingEmail.objects.get(kind="information_digest")
+    assert digest.recipient == parent.email
+    assert "Asking for an EHC needs assessment" in digest.body_text
+    assert list(parent.topic_subscriptions.values_list("topic", flat=True)) == [education.pk]
+
+    page.goto("/")
+    expect(page.get_by_role("link", name="Asking for an EHC needs assessment")).to_be_visible()
+    check(page)
+    page.goto("/information/search/?q=zebra")
+    expect(page.get_by_text("No guides or news match.")).to_be_visible()
+    check(page)
+
+    unsubscribe = re.search(r"https?://\S+/email/unsubscribe/\S+/", digest.body_text).group(0)
+    page.goto(unsubscribe)
+    check(page)
+
+
+def test_visitor_browses_guides_news_and_filters_the_directory(page, check):
+    ServiceAtLocationFactory(
+        service__name="Autism play club", service__needs=["ASD"], service__minimum_age=5, service__maximum_age=11
+    )
+    ServiceAtLocationFactory(service__name="Hearing support", service__needs=["HI"])
+
+    for path in ["/information/guides/", "/information/news/"]:
+        page.goto(path)
+        check(page)
+
+    page.goto("/information/services/")
+    check(page)
+    page.get_by_label("Age of the child or young person").fill("eight")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check(page)
+    page.get_by_label("Need").select_option("ASD")
+    page.get_by_label("Age of the child or young person").fill("8")
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_text("1 service", exact=True)).to_be_visible()
+    check(page)
+    page.get_by_role("link", name="Autism play club").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Autism play club")
+    check(page)

@@ -1,0 +1,65 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories.information import ContactFactory, ServiceAtLocationFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(response):
+    return [service.name for service in response.context["page_obj"].object_list]
+
+
+def test_directory_filters_by_need_age_and_area(client):
+    ServiceFactory(name="Autism group", needs=["ASD"], minimum_age=5, maximum_age=11, area="Brookton")
+    ServiceFactory(name="Autism teens", needs=["ASD"], minimum_age=12, maximum_age=18, area="Brookton")
+    ServiceFactory(name="Hearing support", needs=["HI"], area="Brookton")
+    ServiceFactory(name="Autism elsewhere", needs=["ASD"], area="Millford")
+    ServiceFactory(name="Any age autism", needs=["ASD"], area="Brookton")
+    ServiceFactory(name="Closed autism", needs=["ASD"], area="Brookton", status="defunct")
+
+    response = client.get(reverse("information:service-list"), {"need": "ASD", "age": "8", "area": "Brookton"})
+
+    assert names(response) == ["Any age autism", "Autism group"]
+
+
+def test_directory_bad_age_explains_and_keeps_what_was_typed(client):
+    ServiceFactory(name="Play")
+
+    response = client.get(reverse("information:service-list"), {"age": "eight"})
+
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "Enter the age as a number, like 8" in content
+    assert 'value="eight"' in content
+    assert names(response) == ["Play"]
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_directory_query_count_does_not_grow(client, django_assert_num_queries, count):
+    for number in range(count):
+        ServiceFactory(area=f"Area {number}", needs=["ASD"])
+
+    # areas for the filter, count, page with organisations
+    with django_assert_num_queries(3):
+        response = client.get(reverse("information:service-list"))
+    assert len(response.context["page_obj"].object_list) == count
+
+
+def test_service_page_shows_locations_contacts_and_cost(client):
+    place = ServiceAtLocationFactory(service__name="Play scheme", service__cost="", service__needs=["PD"])
+    ContactFactory(service=place.service, name="Sam Reed")
+
+    content = client.get(place.service.get_absolute_url()).content.decode()
+
+    assert "Play scheme" in content
+    assert "Family centre" in content
+    assert "Sam Reed" in content
+    assert "Free" in content
+    assert "Physical disability" in content
+
+
+def test_inactive_service_page_is_not_found(client):
+    service = ServiceFactory(status="inactive")
+
+    assert client.get(service.get_absolute_url()).status_code == 404

@@ -1,0 +1,48 @@
+import pytest
+from django.urls import reverse
+
+from forum_portal.people import privacy
+from forum_portal.people.services import delete_account
+from information.models import TopicSubscription
+from tests.factories import ParentCarerFactory
+from tests.factories.information import TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_visitors_are_sent_to_sign_in_to_follow_topics(client):
+    response = client.get(reverse("information:topics-follow"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+def test_parent_follows_and_unfollows_topics(client):
+    parent = ParentCarerFactory()
+    health, money = TopicFactory(name="Health"), TopicFactory(name="Money")
+    client.force_login(parent)
+
+    response = client.post(reverse("information:topics-follow"), {"topics": [health.pk, money.pk]})
+    assert response.url == reverse("information:topics-follow")
+    assert set(TopicSubscription.objects.filter(user=parent).values_list("topic__name", flat=True)) == {
+        "Health",
+        "Money",
+    }
+
+    page = client.get(reverse("information:topics-follow"))
+    assert sorted(page.context["form"].initial["topics"]) == sorted([health.pk, money.pk])
+
+    client.post(reverse("information:topics-follow"), {"topics": []})
+    assert TopicSubscription.objects.filter(user=parent).count() == 0
+
+
+def test_followed_topics_are_in_download_my_data_and_go_with_the_account():
+    parent = ParentCarerFactory()
+    TopicSubscription.objects.create(user=parent, topic=TopicFactory(name="Education"))
+
+    section = next(section for section in privacy.sections() if section.key == "information_topics")
+    rows = section.collect(parent)
+    assert [row["topic"] for row in rows] == ["Education"]
+
+    delete_account(parent, by=parent)
+    assert TopicSubscription.objects.count() == 0

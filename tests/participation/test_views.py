@@ -1,0 +1,465 @@
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from forum_portal.audit.models import AuditEvent
+from participation.models import Activity, Booking, Event, Interest, Opportunity
+from tests.factories.participation import (
+    ActivityFactory,
+    BookingFactory,
+    EventFactory,
+    GroupFactory,
+    InterestFactory,
+    OpportunityFactory,
+    RepSeatFactory,
+)
+from tests.factories.people import ForumStaffFactory, OrganisationFactory, ParentCarerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(ForumStaffFactory())
+    return client
+
+
+@pytest.fixture
+def parent(client):
+    parent = ParentCarerFactory()
+    client.force_login(parent)
+    return parent
+
+
+# --- Events ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_event_list_queries_do_not_grow_with_events(client, django_assert_num_queries, count):
+    for _ in range(count):
+        BookingFactory(event=EventFactory())
+    EventFactory(status="draft")
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("participation:event-list"))
+
+    assert len(re.findall(r'href="/get-involved/events/\d+/"', response.content.decode())) == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_index_queries_do_not_grow(client, django_assert_num_queries, count):
+    for _ in range(count):
+        EventFactory()
+        OpportunityFactory()
+
+    with django_assert_num_queries(3):
+        response = client.get(reverse("participation:index"))
+
+    assert response.status_code == 200
+
+
+def test_draft_event_is_not_found_for_members(client, parent):
+    event = EventFactory(status="draft")
+
+    assert client.get(reverse("participation:event-detail", args=[event.pk])).status_code == 404
+    assert client.get(reverse("participation:event-calendar", args=[event.pk])).status_code == 404
+
+
+def test_online_link_is_shown_only_to_people_with_a_place(client, parent):
+    event = EventFactory(is_online=True, online_link="https://meet.example.org/room", address="")
+    url = reverse("participation:event-detail", args=[event.pk])
+
+    assert "meet.example.org" not in client.get(url).content.decode()
+    BookingFactory(event=event, user=parent)
+    assert 'href="https://meet.example.org/room"' in client.get(url).content.decode()
+
+
+def test_booking_a_place_with_access_needs(client, parent):
+    event = EventFactory(capacity=1)
+
+    response = client.post(
+        reverse("participation:event-book", args=[event.pk]),
+        {"access_needs": ["step_free", "quiet_space"], "access_needs_detail": "I may need to leave early"},
+    )
+
+    assert response.status_code == 302
+    booking = Booking.objects.get(event=event, user=parent)
+    assert (booking.status, booking.access_needs, booking.access_needs_detail) == (
+        "booked",
+        ["step_free", "quiet_space"],
+        "I may need to leave early",
+    )
+    page = client.get(response.url).content.decode()
+    assert "Your place is booked." in page
+    assert "You have a place at this event." in page
+
+
+def test_booking_with_an_unknown_access_need_shows_the_error_and_keeps_the_text(client, parent):
+    event = EventFactory()
+
+    response = client.post(
+        reverse("participation:event-book", args=[event.pk]),
+        {"access_needs": ["jetpack"], "access_needs_detail": "Wheelchair space"},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "Select a valid choice. jetpack is not one of the available choices." in content
+    assert "Wheelchair space" in content
+    assert Booking.objects.count() == 0
+
+
+def test_booking_needs_membership(client):
+    client.force_login(UserFactory())
+    event = EventFactory()
+
+    response = client.get(reverse("participation:event-book", args=[event.pk]))
+
+    assert response.url == reverse("people:join")
+
+
+def test_visitor_is_sent_to_sign_in_to_book(client):
+    event = EventFactory()
+    url = reverse("participation:event-book", args=[event.pk])
+
+    response = client.get(url)
+
+    assert response.url == f"{reverse('account_login')}?next={url}"
+
+
+def test_cancelling_someone_elses_booking_is_not_found(client, parent):
+    booking = BookingFactory()
+
+    response = client.post(reverse("participation:booking-cancel", args=[booking.pk]))
+
+    assert response.status_code == 404
+    assert Booking.objects.get(pk=booking.pk).status == "booked"
+
+
+def test_cancelling_my_booking(client, parent):
+    booking = BookingFactory(user=parent)
+
+    response = client.post(reverse("participation:booking-cancel", args=[booking.pk]))
+
+    assert response.url == booking.event.get_absolute_url()
+    assert Booking.objects.get(pk=booking.pk).status == "cancelled"
+
+
+def test_event_calendar_file(client, parent):
+    event = EventFactory(title="Forum meeting", is_online=True, online_link="https://meet.example.org/x", address="")
+
+    anonymous = Calendar.from_ical(client.get(reverse("participation:event-calendar", args=[event.pk])).content)
+    BookingFactory(event=event, user=parent)
+    booked = Calendar.from_ical(client.get(reverse("participation:event-calendar", args=[event.pk])).content)
+
+    [entry] = anonymous.walk("VEVENT")
+    assert (str(entry["summary"]), str(entry["location"])) == ("Forum meeting", "Online")
+    assert entry.decoded("dtstart") == event.starts_at.replace(microsecond=0)
+    assert str(booked.walk("VEVENT")[0]["location"]) == "https://meet.example.org/x"
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_event_feed_lists_published_upcoming_events(client, django_assert_num_queries, count):
+    EventFactory.create_batch(count)
+    EventFactory(status="draft")
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("participation:event-feed"))
+
+    assert response["Content-Type"] == "text/calendar"
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == count
+
+
+def test_staff_create_an_event_as_a_draft_and_publish_it(staff_client):
+    organisation = OrganisationFactory()
+    start = (timezone.localtime() + timedelta(days=10)).replace(second=0, microsecond=0)
+    response = staff_client.post(
+        reverse("participation:event-create"),
+        {
+            "title": "Sleep workshop",
+            "kind": "workshop",
+            "description": "Tips for better sleep",
+            "organisation": organisation.pk,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+            "address": "Community centre",
+            "capacity": "15",
+        },
+    )
+
+    event = Event.objects.get(title="Sleep workshop")
+    assert response.url == reverse("participation:event-manage", args=[event.pk])
+    assert (event.status, event.capacity, event.starts_at) == ("draft", 15, start)
+
+    staff_client.post(reverse("participation:event-publish", args=[event.pk]))
+    assert Event.objects.get(pk=event.pk).status == "published"
+
+
+def test_event_form_errors_keep_what_was_typed(staff_client):
+    response = staff_client.post(
+        reverse("participation:event-create"),
+        {"title": "Sleep workshop", "kind": "workshop", "is_online": "on", "capacity": "0"},
+    )
+
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "Enter the link for an online event" in content
+    assert 'value="Sleep workshop"' in content
+    assert Event.objects.count() == 0
+
+
+def test_event_staff_pages_are_refused_to_members(client, parent):
+    event = EventFactory()
+    for name in ["event-manage", "event-edit", "event-attendance"]:
+        assert client.get(reverse(f"participation:{name}", args=[event.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_staff_event_list_queries(staff_client, django_assert_num_queries, count):
+    for _ in range(count):
+        BookingFactory(event=EventFactory())
+
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("participation:event-manage-list"))
+
+    assert response.content.decode().count("1 of 10") == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_event_manage_page_queries(staff_client, django_assert_num_queries, count):
+    event = EventFactory()
+    BookingFactory.create_batch(count, event=event)
+    BookingFactory.create_batch(count, event=event, status="waitlisted")
+
+    with django_assert_num_queries(9):
+        response = staff_client.get(reverse("participation:event-manage", args=[event.pk]))
+
+    assert f"Booked ({count})" in response.content.decode()
+
+
+def test_recording_attendance_puts_the_event_in_the_log(staff_client):
+    start = timezone.now() - timedelta(days=1)
+    event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    came, _ = BookingFactory.create_batch(2, event=event)
+
+    staff_client.post(
+        reverse("participation:event-attendance", args=[event.pk]),
+        {"attended": [str(came.user_id)], "outcome": "Parents asked for evening sessions"},
+    )
+
+    activity = Activity.objects.get(event=event)
+    assert (activity.parent_carers_involved, activity.impact) == (1, "Parents asked for evening sessions")
+
+
+# --- Groups and opportunities ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_group_list_queries(client, django_assert_num_queries, count):
+    GroupFactory.create_batch(count)
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("participation:group-list"))
+
+    assert response.content.decode().count("Short breaks working group") == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_group_page_queries(client, parent, django_assert_num_queries, count):
+    group = GroupFactory()
+    for _ in range(count):
+        seat = RepSeatFactory(group=group)
+        seat.reports.create(meeting_on=timezone.localdate(), took_in="a", decided="b", report_back="c")
+
+    with django_assert_num_queries(11):
+        response = client.get(group.get_absolute_url())
+
+    assert response.content.decode().count("What was decided") == count
+
+
+def test_rep_reports_are_for_members_only(client):
+    seat = RepSeatFactory()
+    seat.reports.create(meeting_on=timezone.localdate(), took_in="a", decided="Budget agreed", report_back="c")
+
+    content = client.get(seat.group.get_absolute_url()).content.decode()
+
+    assert "Budget agreed" not in content
+    assert "Join the forum</a> to read them" in content
+
+
+def test_expressing_interest(client, parent):
+    opportunity = OpportunityFactory()
+
+    response = client.post(opportunity.get_absolute_url(), {"statement": "I chair my school's parent group."})
+
+    assert response.url == opportunity.get_absolute_url()
+    interest = Interest.objects.get()
+    assert (interest.user, interest.statement) == (parent, "I chair my school's parent group.")
+
+
+def test_expressing_interest_without_a_statement_explains(client, parent):
+    opportunity = OpportunityFactory()
+
+    response = client.post(opportunity.get_absolute_url(), {"statement": ""})
+
+    assert "Tell us briefly why you are interested" in response.content.decode()
+    assert Interest.objects.count() == 0
+
+
+def test_staff_appoint_from_the_decide_page(staff_client):
+    interest = InterestFactory()
+
+    response = staff_client.post(reverse("participation:interest-decide", args=[interest.pk]), {"decision": "appoint"})
+
+    assert response.url == reverse("participation:opportunity-manage", args=[interest.opportunity_id])
+    assert Interest.objects.get().status == "appointed"
+
+
+def test_staff_publish_an_opportunity(staff_client):
+    group = GroupFactory()
+    closes_on = timezone.localdate() + timedelta(days=21)
+
+    staff_client.post(
+        reverse("participation:opportunity-create"),
+        {
+            "title": "Parent rep for the SEND Partnership Board",
+            "group": group.pk,
+            "description": "Meets four times a year.",
+            "closes_on": closes_on.isoformat(),
+            "seat_term_months": "24",
+        },
+    )
+
+    opportunity = Opportunity.objects.get()
+    assert (opportunity.group, opportunity.closes_on, opportunity.seat_term_months) == (group, closes_on, 24)
+    assert opportunity.description_html == '<p class="govuk-body">Meets four times a year.</p>'
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_opportunity_manage_page_queries(staff_client, django_assert_num_queries, count):
+    opportunity = OpportunityFactory()
+    InterestFactory.create_batch(count, opportunity=opportunity)
+
+    with django_assert_num_queries(7):
+        response = staff_client.get(reverse("participation:opportunity-manage", args=[opportunity.pk]))
+
+    assert response.content.decode().count("I have sat on a school panel before.") == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_staff_opportunity_list_queries(staff_client, django_assert_num_queries, count):
+    OpportunityFactory.create_batch(count)
+
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("participation:opportunity-manage-list"))
+
+    assert response.content.decode().count("Parent rep for board") == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_my_involvement_queries(client, parent, django_assert_num_queries, count):
+    for _ in range(count):
+        BookingFactory(user=parent)
+        InterestFactory(user=parent)
+        RepSeatFactory(user=parent)
+
+    with django_assert_num_queries(10):
+        response = client.get(reverse("participation:involvement"))
+
+    assert response.content.decode().count("Write a report") == count
+
+
+def test_rep_files_a_report(client, parent):
+    seat = RepSeatFactory(user=parent)
+
+    response = client.post(
+        reverse("participation:repreport-create", args=[seat.pk]),
+        {
+            "meeting_on": timezone.localdate().isoformat(),
+            "took_in": "Waiting lists",
+            "decided": "More staff",
+            "report_back": "Tell us your experience",
+        },
+    )
+
+    assert response.url == seat.group.get_absolute_url()
+    assert seat.reports.get().decided == "More staff"
+
+
+# --- Log and report --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_activity_list_queries(staff_client, django_assert_num_queries, count):
+    ActivityFactory.create_batch(count)
+
+    with django_assert_num_queries(6):
+        response = staff_client.get(reverse("participation:activity-list"))
+
+    assert response.content.decode().count("Workshop ") == count
+
+
+def test_staff_log_an_activity(staff_client):
+    organisation = OrganisationFactory()
+
+    staff_client.post(
+        reverse("participation:activity-create"),
+        {
+            "title": "Autism pathway workshop",
+            "kind": "coproduction_meeting",
+            "happened_on": timezone.localdate().isoformat(),
+            "organisation": organisation.pk,
+            "ladder_step": "coproduction",
+            "parent_carers_involved": "9",
+            "hours": "2.5",
+            "impact": "A new referral letter",
+        },
+    )
+
+    activity = Activity.objects.get()
+    assert (activity.title, activity.parent_carers_involved, str(activity.hours)) == (
+        "Autism pathway workshop",
+        9,
+        "2.5",
+    )
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_report_queries_do_not_grow(staff_client, django_assert_num_queries, count):
+    for _ in range(count):
+        ActivityFactory(organisation=OrganisationFactory())
+
+    with django_assert_num_queries(11):
+        response = staff_client.get(reverse("participation:report"))
+
+    assert response.status_code == 200
+
+
+def test_report_suppresses_small_counts_and_downloads_as_xlsx(staff_client):
+    organisation = OrganisationFactory(name="=Brookshire Council")
+    ActivityFactory(organisation=organisation, ladder_step="coproduction", parent_carers_involved=3, hours=2)
+    ActivityFactory(organisation=organisation, ladder_step="participation", parent_carers_involved=8, hours=1)
+
+    page = staff_client.get(reverse("participation:report")).content.decode()
+    assert "fewer than 5" in page
+
+    response = staff_client.get(reverse("participation:report-download", args=["xlsx"]))
+
+    sheet = load_workbook(filename=io.BytesIO(response.content)).active
+    rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
+    assert ("Participation", 1, 8, 1) in rows
+    assert ("Co-production", 1, "fewer than 5", 2) in rows
+    assert ("'=Brookshire Council", 2, 11, 3) in rows
+    assert AuditEvent.objects.filter(action="participation.report_downloaded").count() == 1
+
+
+def test_report_refused_to_members(client, parent):
+    assert client.get(reverse("participation:report")).status_code == 403
+    assert client.get(reverse("participation:report-download", args=["xlsx"])).status_code == 403
