@@ -122,6 +122,27 @@ def test_documents_must_really_be_pdf_word_or_odt(client, officer):
     assert Consultation.objects.count() == 0
 
 
+def test_documents_are_size_limited_and_a_real_pdf_is_kept(client, officer, settings):
+    settings.CONSULTATIONS_MAX_DOCUMENT_BYTES = 100
+    client.force_login(officer)
+    opens = timezone.localdate() + timedelta(days=7)
+    data = {
+        "title": "Plan",
+        "topic": "other",
+        **date_fields("opens_on", opens),
+        **date_fields("closes_on", opens + timedelta(weeks=8)),
+    }
+
+    big = client.post(
+        url("consultation-create"), {**data, "document": SimpleUploadedFile("plan.pdf", b"%PDF-" + b"x" * 200)}
+    )
+    client.post(url("consultation-create"), {**data, "document": SimpleUploadedFile("plan.pdf", b"%PDF-1.7 small")})
+
+    assert "The document must be smaller than 100\xa0bytes" in big.content.decode()
+    consultation = Consultation.objects.get()
+    assert consultation.document.read() == b"%PDF-1.7 small"
+
+
 def test_officer_of_another_organisation_gets_404_everywhere(client):
     consultation = closed_consultation()
     client.force_login(OfficerFactory())
