@@ -726,3 +726,16 @@ def test_manage_and_reply_pages_query_counts_are_the_same_for_one_and_five_rows(
 
     _same_queries(client, url("reply-edit", consultation.pk), more_items, django_assert_num_queries)
     _same_queries(client, url("consultation-manage", consultation.pk), more_questions, django_assert_num_queries)
+
+
+def test_answers_of_a_withdrawn_consultation_are_kept_and_never_shown(client, officer, organisation):
+    consultation = open_consultation(organisation=organisation)
+    question = QuestionFactory(consultation=consultation)
+    _sent(consultation).answers.create(question=question, choice="Online")
+    services.withdraw_consultation(consultation, by=ForumStaffFactory(), reason="Dropped.")
+    client.force_login(officer)
+
+    assert client.get(url("results", consultation.pk)).status_code == 404
+    assert client.get(url("export", consultation.pk, "csv")).status_code == 404
+    assert "answered" not in client.get(url("consultation-detail", consultation.pk)).content.decode()
+    assert Answer.objects.filter(question=question).count() == 1
