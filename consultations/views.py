@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -69,8 +70,6 @@ class ConsultationMixin(PortalPermissionMixin):
         return {**super().get_context_data(**kwargs), "consultation": self.consultation}
 
 
-class SignedInWell(PortalPermissionMixin):
-    """Pages for officers and staff only: visitors sign in, officers without two-factor set it up."""
 
 
 # --- Public pages --------------------------------------------------------------------------------
@@ -94,7 +93,7 @@ class ConsultationListView(TemplateView):
             page=page,
             now=now,
             filters=filters,
-            query="&".join(f"{key}={value}" for key, value in query.items()),
+            query=urlencode(query),
             phases=[(p.value, p.label) for p in (Phase.OPEN, Phase.UPCOMING, Phase.CLOSED, Phase.WITHDRAWN)],
             organisations=Organisation.objects.exclude(kind=Organisation.Kind.FORUM)
             .filter(consultations__status__in=["approved", "withdrawn"])
@@ -162,7 +161,7 @@ def session_key(consultation) -> str:
 # --- Officers: drafting --------------------------------------------------------------------------
 
 
-class ConsultationCreateView(SignedInWell, FormView):
+class ConsultationCreateView(PortalPermissionMixin, FormView):
     permission_required = "consultations.add_consultation"
     template_name = "consultations/consultation_form.html"
     form_class = ConsultationForm
@@ -302,7 +301,7 @@ class ConsultationSubmitView(ConsultationMixin, View):
 # --- Forum staff: review -------------------------------------------------------------------------
 
 
-class ReviewQueueView(SignedInWell, TemplateView):
+class ReviewQueueView(PortalPermissionMixin, TemplateView):
     permission_required = "consultations.view_review_queue"
     template_name = "consultations/review_queue.html"
 
@@ -357,7 +356,7 @@ class ConsultationWithdrawView(ConsultationMixin, FormView):
 # --- Local Offer feedback ------------------------------------------------------------------------
 
 
-class LocalOfferStartView(SignedInWell, FormView):
+class LocalOfferStartView(PortalPermissionMixin, FormView):
     permission_required = "consultations.view_review_queue"
     template_name = "consultations/local_offer_start.html"
     form_class = LocalOfferRoundForm
