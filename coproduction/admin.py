@@ -94,11 +94,16 @@ class DocumentAdmin(admin.ModelAdmin):
 
 @admin.register(DocumentVersion)
 class DocumentVersionAdmin(admin.ModelAdmin):
+    """Versions come from saving a document (which renders the text) and are never changed."""
+
     list_display = ["__str__", "number", "author", "created_at"]
     list_filter = ["document__project"]
     search_fields = ["document__title", "body"]
     raw_id_fields = ["document", "author"]
-    readonly_fields = ["body_html"]
+    readonly_fields = ["document", "number", "body", "body_html", "author", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(SignOff)
@@ -119,11 +124,22 @@ class DocumentCommentAdmin(admin.ModelAdmin):
 
 @admin.register(Activity)
 class ActivityAdmin(admin.ModelAdmin):
+    """The record of who changed what: read in the admin, never written or deleted there."""
+
     list_display = ["summary", "project", "member", "at"]
     list_filter = ["project"]
     search_fields = ["summary"]
     raw_id_fields = ["member", "actor"]
     list_select_related = ["project", "member__user"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CornerstonesRating)

@@ -278,6 +278,15 @@ class DocumentEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field.textarea("body", rows=15), "based_on", button="Save a new version")
 
+    def clean(self):
+        # The hidden field has no place on the page for its own message: say it for the form.
+        if "based_on" in self._errors:
+            del self._errors["based_on"]
+            raise forms.ValidationError(
+                "This page is out of date. Copy your text, open the document again and paste it."
+            )
+        return super().clean()
+
 
 class CommentForm(forms.Form):
     text = forms.CharField(

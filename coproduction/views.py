@@ -75,17 +75,25 @@ class ProjectMixin:
     """
 
     project_permission = "coproduction.view_project"
+    # Pages where the person acts as a team member. A forum admin's superuser status passes every
+    # permission check, but only the team works in a project.
+    needs_member = False
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         project = Project.objects.filter(slug=kwargs["slug"]).first()
-        if project is not None and user.has_perm(self.project_permission, project):
+        member = current_member(user, project)
+        if (
+            project is not None
+            and user.has_perm(self.project_permission, project)
+            and (member is not None or not self.needs_member)
+        ):
             self.project = project
-            self.member = current_member(user, project)
+            self.member = member
             return super().dispatch(request, *args, **kwargs)
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if needs_two_factor(user) and not has_two_factor(user) and project and current_member(user, project):
+        if needs_two_factor(user) and not has_two_factor(user) and member is not None:
             messages.info(request, "Set up two-factor sign-in to work in your projects.")
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
         raise Http404
@@ -95,8 +103,9 @@ class ProjectMixin:
         user = self.request.user
         context["project"] = self.project
         context["member"] = self.member
-        context["can_work"] = user.has_perm("coproduction.work_in_project", self.project)
-        context["can_lead"] = user.has_perm("coproduction.lead_project", self.project)
+        is_member = self.member is not None
+        context["can_work"] = is_member and user.has_perm("coproduction.work_in_project", self.project)
+        context["can_lead"] = is_member and user.has_perm("coproduction.lead_project", self.project)
         context["can_manage_team"] = user.has_perm("coproduction.manage_team", self.project)
         context["can_change"] = user.has_perm("coproduction.change_project", self.project)
         return context
@@ -106,6 +115,7 @@ class WorkMixin(ProjectMixin):
     """Pages only the team sees."""
 
     project_permission = "coproduction.work_in_project"
+    needs_member = True
 
 
 class ProjectDetailView(ProjectMixin, TemplateView):

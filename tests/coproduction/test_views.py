@@ -458,3 +458,13 @@ def test_lead_changes_the_project_and_making_it_public_is_audited(client, team):
 
     client.force_login(team.parent.user)
     assert client.get(url("project-edit", team.project)).status_code == 404
+
+
+def test_edit_with_a_broken_version_number_says_so_for_the_form(client, team):
+    document = _document(team)
+    client.force_login(team.parent.user)
+    response = client.post(url("document-edit", team.project, document.pk), {"body": "Mine", "based_on": "x"})
+    content = response.content.decode()
+    assert '<li><a href="#id_body">This page is out of date.' in content
+    assert "Mine</textarea>" in content
+    assert document.versions.count() == 1

@@ -7,6 +7,7 @@ from forum_portal.audit.services import record_event
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 from forum_portal.people.models import ConsentRecord, DataExport
 
+from . import permission_table_coproduction
 from .walker import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, admin_model, redirect, row
 
 
@@ -25,6 +26,7 @@ def build(world):
     )
     EmailOptOut.objects.create(email=world.parent.email, kind="trust_news")
     record_event("data_export.requested", actor=world.parent, obj=export)
+    permission_table_coproduction.build(world)
 
 
 ROWS = [
@@ -73,4 +75,5 @@ ROWS = [
     *admin_model("notify.emailoptout"),
     # The audit trail cannot be written or deleted by hand.
     *admin_model("audit.auditevent", add=FORBIDDEN, delete=FORBIDDEN),
+    *permission_table_coproduction.ADMIN_ROWS,
 ]

@@ -13,6 +13,8 @@ from forum_portal.audit.services import record_event
 from forum_portal.notify.models import OutgoingEmail
 from tests.factories import ParentCarerFactory
 
+from . import xss_targets_coproduction
+
 PAYLOADS = [
     "<script>alert('xss-1')</script>",
     "<img src=x onerror=alert('xss-2')>",
@@ -81,4 +83,5 @@ TARGETS = [
     XssTarget("a person's name on their account page", "parent", _names_on_account_pages),
     XssTarget("people's names in the admin", "admin", _names_in_the_admin),
     XssTarget("audit trail and outbox in the admin", "admin", _audit_and_outbox_in_the_admin),
+    *xss_targets_coproduction.targets(XssTarget),
 ]
