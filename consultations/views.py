@@ -70,8 +70,6 @@ class ConsultationMixin(PortalPermissionMixin):
         return {**super().get_context_data(**kwargs), "consultation": self.consultation}
 
 
-
-
 # --- Public pages --------------------------------------------------------------------------------
 
 
