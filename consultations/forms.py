@@ -8,6 +8,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Hidden, Layo
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import escape
 
 from forum_portal.people.models import Organisation
 
@@ -177,12 +178,14 @@ def question_pages(questions: list[Question]) -> list[list[Question]]:
 
 
 def answer_field(question: Question) -> forms.Field:
-    common = {"label": question.text, "required": False, "help_text": question.help_text}
+    # crispy-forms-gds prints labels and hints as HTML (``|safe``), so text an officer typed is
+    # escaped here: a question is shown as written, never run as markup.
+    common = {"label": escape(question.text), "required": False, "help_text": escape(question.help_text)}
+    if question.kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
+        common["help_text"] = escape(" ".join(filter(None, [question.help_text, FREE_TEXT_PROMPT])))
     if question.kind == Question.Kind.SHORT_TEXT:
-        common["help_text"] = " ".join(filter(None, [question.help_text, FREE_TEXT_PROMPT]))
         return forms.CharField(max_length=500, **common)
     if question.kind == Question.Kind.LONG_TEXT:
-        common["help_text"] = " ".join(filter(None, [question.help_text, FREE_TEXT_PROMPT]))
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, **common)
     if question.kind == Question.Kind.MULTIPLE_CHOICE:
         return forms.MultipleChoiceField(choices=question.options(), widget=forms.CheckboxSelectMultiple, **common)

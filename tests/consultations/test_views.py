@@ -641,7 +641,8 @@ def test_officer_dashboard_query_count_is_the_same_for_one_and_five(
     closed_consultation(organisation=organisation)
     client.force_login(officer)
     client.get(reverse("dashboard"))
-    with django_assert_num_queries(8) as one:
+    # The dashboard holds every rung's panel, so only the growth is this app's to guard.
+    with CaptureQueriesContext(connection) as one:
         client.get(reverse("dashboard"))
     for _ in range(2):
         open_consultation(organisation=organisation)
