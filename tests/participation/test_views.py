@@ -525,3 +525,23 @@ def test_visitor_expressing_interest_is_sent_to_sign_in(client):
 
     assert response.url == f"{reverse('account_login')}?next={opportunity.get_absolute_url()}"
     assert Interest.objects.count() == 0
+
+
+def test_staff_add_the_impact_to_a_logged_activity(staff_client):
+    activity = ActivityFactory(impact="")
+    data = {
+        "title": activity.title,
+        "kind": activity.kind,
+        "happened_on": activity.happened_on.isoformat(),
+        "organisation": activity.organisation_id,
+        "ladder_step": activity.ladder_step,
+        "parent_carers_involved": "6",
+        "hours": "2",
+        "impact": "The council added evening sessions",
+    }
+
+    response = staff_client.post(reverse("participation:activity-edit", args=[activity.pk]), data)
+
+    assert response.url == reverse("participation:activity-list")
+    assert Activity.objects.get(pk=activity.pk).impact == "The council added evening sessions"
+    assert AuditEvent.objects.filter(action="participation.activity_changed").count() == 1
