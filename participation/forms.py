@@ -283,7 +283,7 @@ class ActivityForm(forms.ModelForm):
             Field.text("parent_carers_involved", field_width=Fixed.FIVE),
             Field.text("hours", field_width=Fixed.FIVE),
             Field.textarea("impact"),
-            Button("submit", "Add to the log"),
+            Button("submit", "Save" if self.instance.pk else "Add to the log"),
         )
 
     def clean_hours(self):
@@ -291,6 +291,10 @@ class ActivityForm(forms.ModelForm):
         if hours < 0:
             raise forms.ValidationError("Hours cannot be less than 0")
         return hours
+
+    def _post_clean(self):
+        # The service validates and saves; the form keeps its own messages.
+        pass
 
 
 class ReportPeriodForm(forms.Form):

@@ -377,6 +377,16 @@ def log_activity(
     return activity
 
 
+def change_activity(activity: Activity, *, by: User, **fields) -> Activity:
+    """Staff correct an entry or add its impact once it is known."""
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    activity.save()
+    record_event("participation.activity_changed", actor=by, obj=activity)
+    return activity
+
+
 def set_population_figure(*, dimension: str, value: str, count: int, by: User) -> PopulationFigure:
     """One figure per group: setting it again replaces the old number."""
     figure, _ = PopulationFigure.objects.update_or_create(

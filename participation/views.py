@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -28,7 +29,7 @@ from .forms import (
     ReportPeriodForm,
     RepReportForm,
 )
-from .models import Booking, Event, Group, GroupMember, Interest, Opportunity, RepSeat
+from .models import Activity, Booking, Event, Group, GroupMember, Interest, Opportunity, RepSeat
 
 
 def _first_error(error: ValidationError) -> str:
@@ -210,7 +211,7 @@ class OpportunityDetailView(FormView):
 
     def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         if not request.user.has_perm("participation.express_interest", self.opportunity):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
@@ -452,14 +453,28 @@ class ActivityListView(PortalPermissionMixin, TemplateView):
         return context
 
 
-class ActivityCreateView(PortalPermissionMixin, FormView):
+class ActivityFormView(PortalPermissionMixin, FormView):
     permission_required = "participation.manage_log"
     template_name = "participation/activity_form.html"
     form_class = ActivityForm
 
+    def dispatch(self, request, *args, **kwargs):
+        self.activity = get_object_or_404(Activity, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.activity}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "activity": self.activity}
+
     def form_valid(self, form):
-        services.log_activity(by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, "The activity is in the participation log.")
+        if self.activity is None:
+            services.log_activity(by=self.request.user, **form.cleaned_data)
+            messages.success(self.request, "The activity is in the participation log.")
+        else:
+            services.change_activity(self.activity, by=self.request.user, **form.cleaned_data)
+            messages.success(self.request, "The activity is saved.")
         return redirect("participation:activity-list")
 
 

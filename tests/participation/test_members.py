@@ -106,3 +106,16 @@ def test_population_figure_form_checks_the_group_and_replaces_a_figure(staff_cli
     staff_client.post(url, {"dimension": "need", "value": "asd", "count": "40"})
     staff_client.post(url, {"dimension": "need", "value": "ASD", "count": "45"})
     assert list(PopulationFigure.objects.values_list("dimension", "value", "count")) == [("need", "ASD", 45)]
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_representativeness_queries_do_not_grow(staff_client, django_assert_num_queries, count):
+    for n in range(count):
+        user = member(f"r{n}@example.org", area=f"BS{n + 1}", age_bands=["5-10"], needs=["ASD"])
+        ActivityFactory().participants.add(user)
+        PopulationFigure.objects.create(dimension="area", value=f"BS{n + 1}", count=50)
+
+    with django_assert_num_queries(10):
+        response = staff_client.get(reverse("participation:representativeness"))
+
+    assert len(response.context["comparisons"][0].rows) == count

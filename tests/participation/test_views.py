@@ -507,3 +507,41 @@ def test_activity_hours_cannot_be_negative(staff_client):
 
     assert "Hours cannot be less than 0" in response.content.decode()
     assert Activity.objects.count() == 0
+
+
+def test_my_involvement_says_when_an_event_is_cancelled(client, parent):
+    BookingFactory(user=parent, event=EventFactory(title="Cancelled morning", status="cancelled"))
+
+    content = client.get(reverse("participation:involvement")).content.decode()
+
+    assert "Cancelled morning, " in content
+    assert ": the event is cancelled" in content
+
+
+def test_visitor_expressing_interest_is_sent_to_sign_in(client):
+    opportunity = OpportunityFactory()
+
+    response = client.post(opportunity.get_absolute_url(), {"statement": "Hello"})
+
+    assert response.url == f"{reverse('account_login')}?next={opportunity.get_absolute_url()}"
+    assert Interest.objects.count() == 0
+
+
+def test_staff_add_the_impact_to_a_logged_activity(staff_client):
+    activity = ActivityFactory(impact="")
+    data = {
+        "title": activity.title,
+        "kind": activity.kind,
+        "happened_on": activity.happened_on.isoformat(),
+        "organisation": activity.organisation_id,
+        "ladder_step": activity.ladder_step,
+        "parent_carers_involved": "6",
+        "hours": "2",
+        "impact": "The council added evening sessions",
+    }
+
+    response = staff_client.post(reverse("participation:activity-edit", args=[activity.pk]), data)
+
+    assert response.url == reverse("participation:activity-list")
+    assert Activity.objects.get(pk=activity.pk).impact == "The council added evening sessions"
+    assert AuditEvent.objects.filter(action="participation.activity_changed").count() == 1
