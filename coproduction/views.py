@@ -549,7 +549,7 @@ class SignOffView(WorkMixin, View):
 # --- Four Cornerstones check -------------------------------------------------------------------------
 
 CHART_WIDTH, CHART_HEIGHT = 600, 260
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 50, 580, 20, 220
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 50, 550, 20, 220
 
 
 def chart_points(months: list[dict], side: str) -> list[dict]:

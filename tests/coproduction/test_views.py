@@ -369,9 +369,9 @@ def test_cornerstones_page_rates_and_shows_chart_and_table(client, team):
     )  # fmt: skip
     response = client.get(url("cornerstones", team.project))
     content = response.content.decode()
-    assert response.context["parent_points"] == [{"x": 315.0, "y": 145.0, "value": 2.5}]
+    assert response.context["parent_points"] == [{"x": 300.0, "y": 145.0, "value": 2.5}]
     assert response.context["professional_points"] == []
-    assert '<circle cx="315.0" cy="145.0" r="6" fill="#1d5c63"/>' in content
+    assert '<circle cx="300.0" cy="145.0" r="6" fill="#1d5c63"/>' in content
     assert "Early days" not in content  # comments are not shown to the team
 
 
