@@ -1,18 +1,20 @@
 import csv
-import io
+import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from openpyxl import Workbook
 
 from forum_portal.audit.services import record_event
 from forum_portal.people.models import Organisation
@@ -68,10 +70,6 @@ class ConsultationMixin(PortalPermissionMixin):
         return {**super().get_context_data(**kwargs), "consultation": self.consultation}
 
 
-class SignedInWell(PortalPermissionMixin):
-    """Pages for officers and staff only: visitors sign in, officers without two-factor set it up."""
-
-
 # --- Public pages --------------------------------------------------------------------------------
 
 
@@ -93,7 +91,7 @@ class ConsultationListView(TemplateView):
             page=page,
             now=now,
             filters=filters,
-            query="&".join(f"{key}={value}" for key, value in query.items()),
+            query=urlencode(query),
             phases=[(p.value, p.label) for p in (Phase.OPEN, Phase.UPCOMING, Phase.CLOSED, Phase.WITHDRAWN)],
             organisations=Organisation.objects.exclude(kind=Organisation.Kind.FORUM)
             .filter(consultations__status__in=["approved", "withdrawn"])
@@ -161,7 +159,7 @@ def session_key(consultation) -> str:
 # --- Officers: drafting --------------------------------------------------------------------------
 
 
-class ConsultationCreateView(SignedInWell, FormView):
+class ConsultationCreateView(PortalPermissionMixin, FormView):
     permission_required = "consultations.add_consultation"
     template_name = "consultations/consultation_form.html"
     form_class = ConsultationForm
@@ -301,7 +299,7 @@ class ConsultationSubmitView(ConsultationMixin, View):
 # --- Forum staff: review -------------------------------------------------------------------------
 
 
-class ReviewQueueView(SignedInWell, TemplateView):
+class ReviewQueueView(PortalPermissionMixin, TemplateView):
     permission_required = "consultations.view_review_queue"
     template_name = "consultations/review_queue.html"
 
@@ -356,7 +354,7 @@ class ConsultationWithdrawView(ConsultationMixin, FormView):
 # --- Local Offer feedback ------------------------------------------------------------------------
 
 
-class LocalOfferStartView(SignedInWell, FormView):
+class LocalOfferStartView(PortalPermissionMixin, FormView):
     permission_required = "consultations.view_review_queue"
     template_name = "consultations/local_offer_start.html"
     form_class = LocalOfferRoundForm
@@ -691,26 +689,28 @@ class ExportView(ConsultationMixin, View):
         if fmt == "csv":
             writer = csv.writer(Echo())
             response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv")
-        else:
-            response = StreamingHttpResponse(
-                [xlsx_bytes(rows)],
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return FileResponse(
+            xlsx_file(rows),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
 
-def xlsx_bytes(rows) -> bytes:
-    """A workbook written row by row in openpyxl's write-only mode, which keeps memory flat."""
-    from openpyxl import Workbook
-
+def xlsx_file(rows):
+    """A workbook written row by row in openpyxl's write-only mode, into a temporary file that
+    moves to disk past a few megabytes; FileResponse then streams it out in chunks. (An XLSX file
+    is a zip whose directory comes last, so it cannot be sent before it is finished.)"""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Answers")
     for row in rows:
         sheet.append(row)
-    output = io.BytesIO()
+    output = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(output)
-    return output.getvalue()
+    output.seek(0)
+    return output
 
 
 # --- Officers: "You said, we did" ----------------------------------------------------------------

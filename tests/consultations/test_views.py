@@ -7,6 +7,8 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -118,6 +120,27 @@ def test_documents_must_really_be_pdf_word_or_odt(client, officer):
 
     assert "The document must be a PDF, Word or ODT file" in response.content.decode()
     assert Consultation.objects.count() == 0
+
+
+def test_documents_are_size_limited_and_a_real_pdf_is_kept(client, officer, settings):
+    settings.CONSULTATIONS_MAX_DOCUMENT_BYTES = 100
+    client.force_login(officer)
+    opens = timezone.localdate() + timedelta(days=7)
+    data = {
+        "title": "Plan",
+        "topic": "other",
+        **date_fields("opens_on", opens),
+        **date_fields("closes_on", opens + timedelta(weeks=8)),
+    }
+
+    big = client.post(
+        url("consultation-create"), {**data, "document": SimpleUploadedFile("plan.pdf", b"%PDF-" + b"x" * 200)}
+    )
+    client.post(url("consultation-create"), {**data, "document": SimpleUploadedFile("plan.pdf", b"%PDF-1.7 small")})
+
+    assert "The document must be smaller than 100\xa0bytes" in big.content.decode()
+    consultation = Consultation.objects.get()
+    assert consultation.document.read() == b"%PDF-1.7 small"
 
 
 def test_officer_of_another_organisation_gets_404_everywhere(client):
@@ -651,3 +674,68 @@ def test_preview_for_forum_staff_leads_back_to_the_review(client):
     content = client.get(url("consultation-preview", consultation.pk)).content.decode()
 
     assert f'href="{url("consultation-review", consultation.pk)}">Back to the review</a>' in content
+
+
+def _same_queries(client, path, grow, django_assert_num_queries):
+    """The page makes as many queries after ``grow()`` adds rows as before; returns the count."""
+
+    def load():
+        response = client.get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+
+    load()
+    with CaptureQueriesContext(connection) as before:
+        load()
+    grow()
+    with django_assert_num_queries(len(before.captured_queries)):
+        load()
+    return len(before.captured_queries)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_export_query_count_is_the_same_for_one_and_five_responses(
+    client, officer, closed_with_questions, django_assert_num_queries, fmt
+):
+    consultation, choice, text = closed_with_questions
+    _sent(consultation).answers.create(question=choice, choice="Online")
+    client.force_login(officer)
+
+    def grow():
+        for _ in range(4):
+            _sent(consultation, ParentCarerFactory()).answers.create(question=text, text="More")
+
+    assert _same_queries(client, url("export", consultation.pk, fmt), grow, django_assert_num_queries) > 0
+
+
+def test_manage_and_reply_pages_query_counts_are_the_same_for_one_and_five_rows(
+    client, officer, closed_with_questions, django_assert_num_queries
+):
+    consultation, _, _ = closed_with_questions
+    reply = services.reply_for(consultation)
+    services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="changed")
+    client.force_login(officer)
+
+    def more_items():
+        for _ in range(4):
+            services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="changed")
+
+    def more_questions():
+        for _ in range(4):
+            QuestionFactory(consultation=consultation)
+
+    _same_queries(client, url("reply-edit", consultation.pk), more_items, django_assert_num_queries)
+    _same_queries(client, url("consultation-manage", consultation.pk), more_questions, django_assert_num_queries)
+
+
+def test_answers_of_a_withdrawn_consultation_are_kept_and_never_shown(client, officer, organisation):
+    consultation = open_consultation(organisation=organisation)
+    question = QuestionFactory(consultation=consultation)
+    _sent(consultation).answers.create(question=question, choice="Online")
+    services.withdraw_consultation(consultation, by=ForumStaffFactory(), reason="Dropped.")
+    client.force_login(officer)
+
+    assert client.get(url("results", consultation.pk)).status_code == 404
+    assert client.get(url("export", consultation.pk, "csv")).status_code == 404
+    assert "answered" not in client.get(url("consultation-detail", consultation.pk)).content.decode()
+    assert Answer.objects.filter(question=question).count() == 1

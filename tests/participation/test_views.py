@@ -238,7 +238,7 @@ def test_event_manage_page_queries(staff_client, django_assert_num_queries, coun
     BookingFactory.create_batch(count, event=event)
     BookingFactory.create_batch(count, event=event, status="waitlisted")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = staff_client.get(reverse("participation:event-manage", args=[event.pk]))
 
     assert f"Booked ({count})" in response.content.decode()
