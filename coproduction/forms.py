@@ -5,7 +5,7 @@ from django import forms
 
 from forum_portal.people.models import Organisation, User
 
-from .models import AgendaItem, Meeting, Project, Side, TeamMember
+from .models import AgendaItem, Decision, Meeting, Project, Side, TeamMember
 
 
 def _helper(*fields, button: str) -> FormHelper:
@@ -220,6 +220,11 @@ class OwnerChoiceField(forms.ModelChoiceField):
         return f"{member.display_name} ({member.get_side_display().lower()})"
 
 
+class DecisionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, decision):
+        return f"{decision.decided_on:%-d %b %Y}: {decision.text[:80]}"
+
+
 class ActionForm(forms.Form):
     description = forms.CharField(
         label="What needs doing",
@@ -233,15 +238,21 @@ class ActionForm(forms.Form):
         error_messages={"required": "Choose who will do it"},
     )
     due_on = MeetingDateField(label="Due by", help_text="For example, 27 3 2026")
+    decision = DecisionChoiceField(
+        label="From which decision (optional)", queryset=Decision.objects.none(), required=False,
+        empty_label="Not from a decision",
+    )  # fmt: skip
 
-    def __init__(self, *args, team, **kwargs):
+    def __init__(self, *args, team, decisions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = team
+        self.fields["decision"].queryset = decisions
         self.fields["due_on"].error_messages["required"] = "Enter the date the action is due"
         self.helper = _helper(
             Field.textarea("description", rows=2),
             Field.select("owner"),
             Field("due_on"),
+            Field.select("decision"),
             button="Add the action",
         )
 

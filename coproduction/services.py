@@ -382,8 +382,10 @@ def save_document_version(document: Document, *, by: TeamMember, body: str, base
     the newer version, so the writer can see both texts and merge them: no one's work is lost.
     A new version clears the sign-offs: it has to be signed off again.
     """
-    document = Document.objects.select_for_update(of=("self",)).select_related("latest_version").get(pk=document.pk)
-    latest = document.latest_version
+    # Lock the document alone, then read its latest version in a query of its own: a join taken
+    # with the lock would show the version from before a save the lock had to wait for.
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    latest = DocumentVersion.objects.get(pk=document.latest_version_id)
     if latest.number != based_on:
         raise EditConflict(latest)
     version = _add_version(document, by=by, body=body, number=latest.number + 1)

@@ -29,7 +29,7 @@ from .forms import (
     ParkItemForm,
     ProjectForm,
 )
-from .models import Action, Activity, AgendaItem, Document, DocumentVersion, Project, Side, TeamMember
+from .models import Action, Activity, AgendaItem, Decision, Document, DocumentVersion, Project, Side, TeamMember
 from .rules import current_member
 
 
@@ -362,7 +362,14 @@ class ActionListView(WorkMixin, FormView):
     form_class = ActionForm
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "team": selectors.team_of(self.project)}
+        return {
+            **super().get_form_kwargs(),
+            "team": selectors.team_of(self.project),
+            "decisions": Decision.objects.filter(project=self.project).order_by("-decided_on", "-id"),
+        }
+
+    def get_initial(self):
+        return {"decision": self.request.GET.get("decision")}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -549,7 +556,7 @@ class SignOffView(WorkMixin, View):
 # --- Four Cornerstones check -------------------------------------------------------------------------
 
 CHART_WIDTH, CHART_HEIGHT = 600, 260
-CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 50, 580, 20, 220
+CHART_LEFT, CHART_RIGHT, CHART_TOP, CHART_BOTTOM = 50, 550, 20, 220
 
 
 def chart_points(months: list[dict], side: str) -> list[dict]:

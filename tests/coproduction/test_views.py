@@ -218,11 +218,13 @@ def test_decision_and_action_through_the_pages(client, team, mailoutbox):
     response = client.post(
         url("actions", team.project),
         {"description": "Draft the guide", "owner": team.professional.pk, "due_on_0": "1", "due_on_1": "12",
-         "due_on_2": "2026"},
+         "due_on_2": "2026", "decision": decision.pk},
     )  # fmt: skip
     assert response.status_code == 302
     action = team.project.actions.get()
-    assert (action.owner, action.due_on) == (team.professional, datetime.date(2026, 12, 1))
+    assert (action.owner, action.due_on, action.decision) == (team.professional, datetime.date(2026, 12, 1), decision)
+    content = client.get(url("actions", team.project)).content.decode()
+    assert "From the decision: Publish a guide" in content
     client.post(url("action-done", team.project, action.pk))
     action.refresh_from_db()
     assert (action.status, action.done_by) == ("done", team.parent)
@@ -369,9 +371,9 @@ def test_cornerstones_page_rates_and_shows_chart_and_table(client, team):
     )  # fmt: skip
     response = client.get(url("cornerstones", team.project))
     content = response.content.decode()
-    assert response.context["parent_points"] == [{"x": 315.0, "y": 145.0, "value": 2.5}]
+    assert response.context["parent_points"] == [{"x": 300.0, "y": 145.0, "value": 2.5}]
     assert response.context["professional_points"] == []
-    assert '<circle cx="315.0" cy="145.0" r="6" fill="#1d5c63"/>' in content
+    assert '<circle cx="300.0" cy="145.0" r="6" fill="#1d5c63"/>' in content
     assert "Early days" not in content  # comments are not shown to the team
 
 
@@ -468,3 +470,22 @@ def test_edit_with_a_broken_version_number_says_so_for_the_form(client, team):
     assert '<li><a href="#id_body">This page is out of date.' in content
     assert "Mine</textarea>" in content
     assert document.versions.count() == 1
+
+
+def test_staff_make_a_lead_and_take_someone_off_the_team(client, team):
+    from forum_portal.audit.models import AuditEvent
+
+    client.force_login(ForumStaffFactory())
+    client.post(url("team-member-change", team.project, team.parent.pk), {"change": "lead"})
+    client.post(url("team-member-change", team.project, team.professional.pk), {"change": "remove"})
+    team.parent.refresh_from_db()
+    team.professional.refresh_from_db()
+    assert team.parent.is_lead is True
+    assert team.professional.left_at is not None
+    assert list(AuditEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "coproduction.team_lead_changed",
+        "coproduction.team_member_removed",
+    ]
+    summaries = list(team.project.activity.values_list("summary", flat=True))
+    assert summaries == ["took a professional off the team", "made a parent carer lead"]
+    assert client.get(url("agenda", team.project)).status_code == 404  # staff manage, the team works

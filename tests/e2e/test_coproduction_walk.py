@@ -4,7 +4,7 @@ browsers: forum staff, two parent carers and two professionals."""
 import pytest
 from playwright.sync_api import expect
 
-from coproduction.models import AgendaItem, Document, Meeting, Project
+from coproduction.models import AgendaItem, Decision, Document, Meeting, Project
 from forum_portal.notify.models import OutgoingEmail
 from tests.factories.people import PASSWORD, ForumStaffFactory, OfficerFactory, OrganisationFactory, ParentCarerFactory
 from tests.totp import totp_code
@@ -157,8 +157,9 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     lead_page.get_by_role("button", name="Record the decision").click()
     expect(lead_page.get_by_text("The decision is recorded.")).to_be_visible()
     check(lead_page)
-    lead_page.get_by_role("link", name="Actions").click()
+    lead_page.get_by_role("link", name="Add an action for this decision").click()
     check(lead_page)
+    expect(lead_page.get_by_label("From which decision (optional)")).to_have_value(str(Decision.objects.get().pk))
     lead_page.get_by_label("What needs doing").fill("Ask families which breaks they use")
     lead_page.get_by_label("Who will do it").select_option(label=f"{parent.full_name} (parent carer)")
     lead_page.get_by_label("Day").fill("1")
@@ -168,6 +169,7 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     expect(lead_page.get_by_text(f"The action is added for {parent.full_name}.")).to_be_visible()
     check(lead_page)
     assert OutgoingEmail.objects.filter(kind="coproduction_actions", recipient=parent.email).count() == 1
+    assert project.actions.get().decision == Decision.objects.get()
     parent_page.goto("/coproduction/")
     expect(parent_page.get_by_role("link", name="Ask families which breaks they use")).to_be_visible()
     check(parent_page)
