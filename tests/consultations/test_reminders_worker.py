@@ -6,13 +6,14 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from consultations import reminders
 from consultations.models import Response
 from consultations.tasks import send_due_reminders_task
 from forum_portal.notify import services as notify
 from forum_portal.notify.models import OutgoingEmail
 from tests.factories import OfficerFactory, ParentCarerFactory
 from tests.factories.consultations import closed_consultation
-from tests.worker import wait_for
+from tests.worker import celery_publishing, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -88,6 +89,28 @@ def test_a_worker_killed_mid_batch_still_delivers_each_reminder_once(celery_work
     wait_for(lambda: sent_count() == 3, timeout=30, message="the batch to be sent")
     send_due_reminders_task.delay()
     wait_for(lambda: second.task_results(SWEEP_TASK), timeout=30, message="the second sweep to finish")
+
+    assert OutgoingEmail.objects.count() == 3
+    assert sorted(message.recipients[0] for message in smtp_sink.delivered()) == [officer.email for officer in officers]
+
+
+def test_reminders_due_while_the_broker_is_away_go_out_once_when_it_is_back(
+    celery_worker, smtp_sink, just_closed, client
+):
+    consultation, officers = just_closed
+    # The broker is away (nothing listens on port 1): the sweep still queues the reminders in the
+    # outbox, each hand-over to a worker fails quickly and is logged, and pages keep working.
+    with celery_publishing(broker_url="redis://127.0.0.1:1/0"):
+        assert reminders.send_due_reminders()["closed"] == 3
+        assert client.get(f"/consultations/{consultation.pk}/").status_code == 200
+    assert set(OutgoingEmail.objects.values_list("status", "dispatched_at")) == {(OutgoingEmail.Status.QUEUED, None)}
+
+    # Back: beat runs the sweep again (nothing new) and the outbox sweeper hands the rows over.
+    worker = celery_worker(concurrency=1)
+    assert reminders.send_due_reminders()["closed"] == 0
+    assert notify.sweep_outbox() == {"requeued": 0, "failed": 0, "dispatched": 3}
+    wait_for(lambda: sent_count() == 3, timeout=30, message="the reminders to be sent")
+    wait_for(lambda: len(worker.task_results("notify.send_email_task")) == 3, message="the send tasks to finish")
 
     assert OutgoingEmail.objects.count() == 3
     assert sorted(message.recipients[0] for message in smtp_sink.delivered()) == [officer.email for officer in officers]
