@@ -7,13 +7,14 @@ import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from consultations import benchdata, reminders, services
 from consultations.models import Consultation, Reply, ReplyItem, Response
 from forum_portal.notify.models import OutgoingEmail
 from forum_portal.notify.services import opt_out
-from tests.factories import ForumStaffFactory, OfficerFactory, ParentCarerFactory, UserFactory
+from tests.factories import ForumStaffFactory, OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
 from tests.factories.consultations import ConsultationFactory
 from tests.factories.people import OrganisationFactory
 
@@ -377,3 +378,22 @@ def test_the_benchmark_job_sweeps_its_consultations_once():
     # 50 members: a tenth answered the consultation closing in a week; the one with a draft is reminded.
     assert benchdata.sweep_closing_soon() == {"due": 45, "queued": 45, "due_on_a_second_run": 0}
     assert [job.name for job in benchdata.JOBS] == ["reminder sweep: closing soon"]
+
+
+def test_forum_admins_filter_the_outbox_by_consultation(client, clock, council):
+    organisation, (ana, ben) = council
+    transport = approved(closes_at=START - timedelta(hours=1), organisation=organisation, title="Transport")
+    approved(closes_at=START - timedelta(hours=2), organisation=organisation, title="Short breaks")
+    reminders.remind_closed()
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin_user)
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:notify_outgoingemail_changelist"), {"consultation": transport.pk})
+
+    assert response.status_code == 200
+    assert sorted(email.dedupe_key for email in response.context["cl"].result_list) == [
+        f"closed:{transport.pk}:2026-03-10:{ana.pk}",
+        f"closed:{transport.pk}:2026-03-10:{ben.pk}",
+    ]
+    assert OutgoingEmail.objects.count() == 4
