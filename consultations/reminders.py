@@ -29,7 +29,7 @@ from forum_portal.notify.models import OutgoingEmail
 from forum_portal.notify.services import queue_email
 from forum_portal.people.models import Membership, Organisation, User
 
-from .models import Consultation, Reply, Response
+from .models import Consultation, Reply, ReplyUpdate, Response
 
 # A missed sweep is made good within this long; longer outages skip the reminder rather than send
 # a "closes in 7 days" message when it closes tomorrow.
@@ -45,13 +45,14 @@ class Reminder:
     """One email the sweep would queue."""
 
     kind: str
-    to: User
+    to: User | str  # a visitor who asked to hear back is an address
     dedupe_key: str
     template: str
     context: dict = field(default_factory=dict)
 
     def __str__(self):
-        return f"{self.kind} to {self.to.email} ({self.dedupe_key})"
+        address = self.to if isinstance(self.to, str) else self.to.email
+        return f"{self.kind} to {address} ({self.dedupe_key})"
 
 
 def _day(moment: datetime) -> str:
@@ -288,6 +289,61 @@ def reply_overdue_due(now: datetime) -> list[Reminder]:
     return _not_yet_queued(reminders)
 
 
+# --- Progress on "will change" items: the people who asked to hear back ---------------------------
+
+PROGRESS_DAYS_BACK = 2  # whole days looked back at, so a missed daily run catches up
+
+
+def reply_progress_due(now: datetime) -> list[Reminder]:
+    """One email a day per person who answered and asked to hear back, listing the progress
+    updates posted that (whole, UK) day on the "will change" items of a published reply.
+
+    The key names the day the updates were posted, so a day's updates go out once, the day after.
+    """
+    today = timezone.localdate(now)
+    reminders = []
+    for back in range(PROGRESS_DAYS_BACK, 0, -1):
+        day = today - timedelta(days=back)
+        start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        updates = list(
+            ReplyUpdate.objects.filter(
+                item__isnull=False,
+                at__gte=start,
+                at__lt=start + timedelta(days=1),
+                reply__published_at__isnull=False,
+                reply__consultation__status=Consultation.Status.APPROVED,
+            )
+            .select_related("item", "reply__consultation__organisation")
+            .order_by("reply_id", "at", "pk")
+        )
+        by_consultation: dict[int, list] = {}
+        for update in updates:
+            by_consultation.setdefault(update.reply.consultation_id, []).append(update)
+        listeners = (
+            Response.objects.filter(
+                consultation_id__in=list(by_consultation), status=Response.Status.SUBMITTED, hear_back=True
+            )
+            .select_related("user")
+            .order_by("pk")
+        )
+        for response in listeners:
+            address = response.user if response.user is not None else response.email
+            if not address:
+                continue
+            consultation_updates = by_consultation[response.consultation_id]
+            consultation = consultation_updates[0].reply.consultation
+            reminders.append(
+                Reminder(
+                    kind="consultation_reply",
+                    to=address,
+                    dedupe_key=f"reply-progress:{consultation.pk}:{day.isoformat()}:{response.pk}",
+                    template="consultations_reply_progress",
+                    context={"consultation": consultation, "updates": consultation_updates, "day": day},
+                )
+            )
+    return _not_yet_queued(reminders)
+
+
 # --- Queueing --------------------------------------------------------------------------------------
 
 
@@ -337,12 +393,17 @@ def remind_reply_overdue(*, now: datetime | None = None) -> int:
     return queue_reminders(reply_overdue_due(now or timezone.now()))
 
 
+def send_reply_progress(*, now: datetime | None = None) -> int:
+    return queue_reminders(reply_progress_due(now or timezone.now()))
+
+
 SWEEPS = {
     "closing_soon": closing_soon_due,
     "closing": closing_due,
     "closed": closed_due,
     "reply_due_soon": reply_due_soon_due,
     "reply_overdue": reply_overdue_due,
+    "reply_progress": reply_progress_due,
 }
 
 

@@ -34,4 +34,10 @@ BEAT_SCHEDULE: dict = {
         "task": "consultations.remind_reply_overdue_task",
         "schedule": crontab(hour=9, minute=30),
     },
+    # People who asked to hear back: yesterday's progress updates on "will change" items, one
+    # email per consultation a day (the key names the day the updates were posted).
+    "consultations-send-reply-progress": {
+        "task": "consultations.send_reply_progress_task",
+        "schedule": crontab(hour=10, minute=0),
+    },
 }

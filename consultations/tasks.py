@@ -30,6 +30,11 @@ def remind_reply_overdue_task() -> int:
     return reminders.remind_reply_overdue()
 
 
+@shared_task(name="consultations.send_reply_progress_task", acks_late=True, ignore_result=True)
+def send_reply_progress_task() -> int:
+    return reminders.send_reply_progress()
+
+
 @shared_task(name="consultations.send_due_reminders_task", acks_late=True, ignore_result=True)
 def send_due_reminders_task() -> dict[str, int]:
     return reminders.send_due_reminders()

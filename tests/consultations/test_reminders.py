@@ -164,6 +164,7 @@ def test_a_withdrawn_consultation_gets_no_reminders(clock, closing_in_a_week):
             "closed": 0,
             "reply_due_soon": 0,
             "reply_overdue": 0,
+            "reply_progress": 0,
         }
     assert keys() == []
 
@@ -397,3 +398,52 @@ def test_forum_admins_filter_the_outbox_by_consultation(client, clock, council):
         f"closed:{transport.pk}:2026-03-10:{ben.pk}",
     ]
     assert OutgoingEmail.objects.count() == 4
+
+
+def test_progress_on_will_change_items_goes_daily_to_those_who_asked_to_hear_back(clock, council):
+    organisation, (ana, ben) = council
+    consultation = approved(
+        opens_at=START - timedelta(weeks=10), closes_at=START - timedelta(weeks=2), organisation=organisation
+    )
+    listening, silent = ParentCarerFactory(email="listening@example.org"), ParentCarerFactory()
+    for user, hear_back in ((listening, True), (silent, False)):
+        Response.objects.create(
+            consultation=consultation, user=user, hear_back=hear_back, status="submitted", submitted_at=START
+        )
+    visitor = Response.objects.create(
+        consultation=consultation, email="visitor@example.org", hear_back=True, status="submitted", submitted_at=START
+    )
+    reply = services.reply_for(consultation)
+    item = services.save_reply_item(
+        reply,
+        by=ana,
+        you_said="Booking by phone is hard",
+        we_did="An online booking form",
+        outcome=ReplyItem.Outcome.WILL_CHANGE,
+        reason="It takes a term to build.",
+        owner="Short breaks team",
+        due_date=START.date() + timedelta(days=90),
+    )
+    services.publish_reply(reply, by=ana)
+    item = ReplyItem.objects.get(pk=item.pk)
+    services.add_progress_update(item, text="The form is designed.", by=ana)
+    services.add_progress_update(item, text="Parents tested it.", by=ana)
+    services.save_reply_summary(reply, summary="A correction", by=ana)  # not progress on an item
+
+    assert reminders.send_reply_progress() == 0  # the day is not over
+    clock.move_to(START + timedelta(days=1))
+    services.add_progress_update(item, text="It is live.", by=ana)
+    assert reminders.send_reply_progress() == 2
+    assert reminders.send_reply_progress() == 0
+    clock.move_to(START + timedelta(days=2, hours=1))
+    assert reminders.send_reply_progress() == 2
+
+    assert [key for key in keys() if key.startswith("reply-progress")] == sorted(
+        f"reply-progress:{consultation.pk}:{day}:{response}"
+        for day in ("2026-03-10", "2026-03-11")
+        for response in (visitor.pk, listening.consultation_responses.get().pk)
+    )
+    first = OutgoingEmail.objects.get(dedupe_key__contains=":2026-03-10:", recipient="listening@example.org")
+    assert "posted 2 updates on 10 March 2026" in first.body_text
+    assert "The form is designed." in first.body_text and "Parents tested it." in first.body_text
+    assert "It is live." not in first.body_text
