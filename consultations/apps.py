@@ -1,5 +1,46 @@
 from django.apps import AppConfig
 
+# Reminders (consultations/reminders.py): each kind can be switched off. Mail to parent carers
+# waits through quiet hours; officers' and staff's work mail does not.
+REMINDER_KINDS = [
+    (
+        "consultation_closing_soon",
+        "Consultations closing soon",
+        "A week and a day before a consultation you have not answered closes, or your saved answer is not sent.",
+        True,
+    ),
+    (
+        "consultation_closing",
+        "Your consultation is closing",
+        "For officers: two days before your organisation's consultation closes.",
+        False,
+    ),
+    (
+        "consultation_closed",
+        "Your consultation has closed",
+        "For officers: when your organisation's consultation closes, how many answered and when the reply is due.",
+        False,
+    ),
+    (
+        "consultation_reply_due",
+        "“You said, we did” reply due",
+        "For officers: 14 days and 1 day before a reply is due (a Local Offer answer also a month before).",
+        False,
+    ),
+    (
+        "consultation_reply_overdue",
+        "“You said, we did” reply overdue",
+        "For officers: weekly, while your organisation's reply is overdue.",
+        False,
+    ),
+    (
+        "consultation_overdue_digest",
+        "Overdue replies: weekly summary",
+        "For forum staff: every overdue “You said, we did” reply, once a week.",
+        False,
+    ),
+]
+
 
 class ConsultationsConfig(AppConfig):
     name = "consultations"
@@ -28,6 +69,8 @@ class ConsultationsConfig(AppConfig):
                 quiet_hours=True,
             )
         )
+        for key, label, description, quiet_hours in REMINDER_KINDS:
+            kinds.register(kinds.EmailKind(key=key, label=label, description=description, quiet_hours=quiet_hours))
         privacy.register(
             privacy.PersonalData(
                 "consultation_answers",

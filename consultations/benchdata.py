@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from forum_portal.benchdata import BenchPage
+from forum_portal.benchdata import BenchJob, BenchPage
 
 from .models import REPLY_DUE_AFTER, Answer, Consultation, Question, Reply, ReplyItem, Response
 
@@ -72,6 +72,7 @@ def seed(scale: str, people) -> None:
         ),
         batch_size=BATCH,
     )
+    _seed_reminders(people, now)
     # Every third closed consultation has a published reply, so the list shows all reply states.
     closed = [c for c in consultations[:-1] if c.closes_at < now][::3]
     replies = Reply.objects.bulk_create(Reply(consultation=c, published_at=now) for c in closed)
@@ -92,3 +93,62 @@ PAGES = [
     BenchPage("consultation list", lambda: "/consultations/"),
     BenchPage("consultation closed", lambda: _busy_path("")),
 ]
+
+
+# --- The reminder sweep -------------------------------------------------------------------------
+
+REMINDERS_TITLE = "Bench reminders"
+REMINDER_CONSULTATIONS = 20
+
+
+def _seed_reminders(people, now) -> None:
+    """Twenty open consultations two days apart in closing; the first closes in a week. A tenth of
+    the members answered it and a fiftieth saved a draft."""
+    consultations = Consultation.objects.bulk_create(
+        Consultation(
+            organisation=people.partners[n % len(people.partners)],
+            title=f"{REMINDERS_TITLE} {n}",
+            summary="A consultation for the reminder benchmark.",
+            summary_html='<p class="govuk-body">A consultation for the reminder benchmark.</p>',
+            status=Consultation.Status.APPROVED,
+            opens_at=now - timedelta(days=21),
+            closes_at=now + timedelta(days=7 + 2 * n),
+            reply_due_at=now + timedelta(days=7 + 2 * n) + REPLY_DUE_AFTER,
+        )
+        for n in range(REMINDER_CONSULTATIONS)
+    )
+    first = consultations[0]
+    members = people.members
+    Response.objects.bulk_create(
+        (
+            Response(consultation=first, user=user, status=Response.Status.SUBMITTED, submitted_at=now)
+            for user in members[: len(members) // 10]
+        ),
+        batch_size=BATCH,
+    )
+    Response.objects.bulk_create(
+        (Response(consultation=first, user=user) for user in members[len(members) // 10 :][: len(members) // 50]),
+        batch_size=BATCH,
+    )
+
+
+def sweep_closing_soon() -> dict:
+    """Find and queue the week-before reminders of the benchmark's consultations, as the first
+    sweep after 10:00 on the day they fell due would (inside the look-back window)."""
+    from datetime import datetime, time
+
+    from . import reminders
+
+    among = Consultation.objects.filter(title__startswith=REMINDERS_TITLE)
+    first = among.order_by("closes_at").first()
+    fell_due = first.closes_at - timedelta(days=7)
+    moment = timezone.make_aware(datetime.combine(timezone.localdate(fell_due), time(10, 1)))
+    if moment < fell_due:
+        moment += timedelta(days=1)
+    due = reminders.closing_soon_due(moment, among=among)
+    queued = reminders.queue_reminders(due)
+    again = reminders.closing_soon_due(moment, among=among)
+    return {"due": len(due), "queued": queued, "due_on_a_second_run": len(again)}
+
+
+JOBS = [BenchJob("reminder sweep: closing soon", sweep_closing_soon, max_seconds=10)]
