@@ -154,8 +154,16 @@ def admin_model(label: str, *, obj: Callable | None = None, **admin_answers: Out
             raise LookupError(f"The world has no {label} for its admin pages: give admin_model({label!r}) an obj=")
         return {"object_id": str(found.pk)}
 
-    # The list and change pages are requested as everyone; the others as the visitor and the forum
-    # admin only (the admin site's one check sends everyone else away before any page's own code).
+    # The list page is requested as everyone; the others as the visitor and the forum admin only
+    # (the admin site's one check sends everyone else away before any page's own code), and the
+    # history page, Django's own, as the visitor only.
+    REQUESTED_AS = {
+        "changelist": ROLES,
+        "add": ("visitor", "admin"),
+        "change": ("visitor", "admin"),
+        "history": ("visitor",),
+        "delete": ("visitor", "admin"),
+    }
     rows = []
     for action in ("changelist", "add", "change", "history", "delete"):
         rows.append(
@@ -165,7 +173,7 @@ def admin_model(label: str, *, obj: Callable | None = None, **admin_answers: Out
                 kwargs=None if action in ("changelist", "add") else object_id,
                 admin=admin_answers.get(action, OK),
                 others=LOGIN,
-                requested_as=ROLES if action in ("changelist", "change") else ("visitor", "admin"),
+                requested_as=REQUESTED_AS[action],
             )
         )
     rows.append(
@@ -177,7 +185,7 @@ def admin_model(label: str, *, obj: Callable | None = None, **admin_answers: Out
             if admin_answers.get("change", OK) is OK
             else admin_answers["change"],
             others=LOGIN,
-            requested_as=("visitor", "admin"),
+            requested_as=("visitor",),
         )
     )
     return rows
