@@ -125,20 +125,23 @@ class ParentCarer(Person):
         consultation = PLACES.get("open_consultation")
         if consultation is None:
             return
-        path = f"/consultations/{consultation}/answer/"
-        page = self.client.get(path, name="/consultations/[id]/answer/")
-        answers = {}
-        for found in CHOICE.finditer(page.text):
-            name, value = (found[1], found[2]) if found[1] else (found[4], found[3])
-            answers.setdefault(name, value)
-        checked = self.client.post(
-            path, {**answers, "csrfmiddlewaretoken": self.token(page.text)}, name="/consultations/[id]/answer/ (save)"
-        )
-        if "/answer/check/" in checked.url:
-            self.client.post(
-                checked.url,
-                {"csrfmiddlewaretoken": self.token(checked.text)},
-                name="/consultations/[id]/answer/check/ (send)",
+        page = self.client.get(f"/consultations/{consultation}/answer/", name="/consultations/[id]/answer/")
+        for _ in range(5):  # one page of questions after another, then the check page
+            if "/answer/check/" in page.url:
+                self.client.post(
+                    page.url,
+                    {"csrfmiddlewaretoken": self.token(page.text)},
+                    name="/consultations/[id]/answer/check/ (send)",
+                )
+                return
+            answers = {}
+            for found in CHOICE.finditer(page.text):
+                name, value = (found[1], found[2]) if found[1] else (found[4], found[3])
+                answers.setdefault(name, value)
+            page = self.client.post(
+                page.url,
+                {**answers, "continue": "", "csrfmiddlewaretoken": self.token(page.text)},
+                name="/consultations/[id]/answer/ (next)",
             )
 
     @task(1)
