@@ -238,7 +238,7 @@ def test_event_manage_page_queries(staff_client, django_assert_num_queries, coun
     BookingFactory.create_batch(count, event=event)
     BookingFactory.create_batch(count, event=event, status="waitlisted")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = staff_client.get(reverse("participation:event-manage", args=[event.pk]))
 
     assert f"Booked ({count})" in response.content.decode()
@@ -463,3 +463,47 @@ def test_report_suppresses_small_counts_and_downloads_as_xlsx(staff_client):
 def test_report_refused_to_members(client, parent):
     assert client.get(reverse("participation:report")).status_code == 403
     assert client.get(reverse("participation:report-download", args=["xlsx"])).status_code == 403
+
+
+def test_staff_change_an_event(staff_client):
+    event = EventFactory(title="Old title")
+    start = timezone.localtime(event.starts_at)
+    data = {
+        "title": "New title",
+        "kind": event.kind,
+        "description": "New words",
+        "organisation": event.organisation_id,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "address": event.address,
+        "capacity": "0",
+    }
+
+    response = staff_client.post(reverse("participation:event-edit", args=[event.pk]), data)
+    assert "An event needs at least 1 place" in response.content.decode()
+
+    staff_client.post(reverse("participation:event-edit", args=[event.pk]), data | {"capacity": "4"})
+    event.refresh_from_db()
+    assert (event.title, event.capacity, event.description_html) == (
+        "New title",
+        4,
+        '<p class="govuk-body">New words</p>',
+    )
+
+
+def test_activity_hours_cannot_be_negative(staff_client):
+    response = staff_client.post(
+        reverse("participation:activity-create"),
+        {
+            "title": "Drop-in",
+            "kind": "event",
+            "happened_on": timezone.localdate().isoformat(),
+            "organisation": OrganisationFactory().pk,
+            "ladder_step": "participation",
+            "parent_carers_involved": "3",
+            "hours": "-1",
+        },
+    )
+
+    assert "Hours cannot be less than 0" in response.content.decode()
+    assert Activity.objects.count() == 0

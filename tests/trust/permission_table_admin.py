@@ -3,16 +3,18 @@
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from consultations.models import ConsultationEvent, ReplyUpdate
+from consultations.models import ConsultationEvent, LocalOfferComment, ReplyUpdate
+from consultations.services import add_local_offer_comment
 from forum_portal.audit.services import record_event
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 from forum_portal.people.models import ConsentRecord, DataExport
 from information.models import ArticleRevision, TopicSubscription
-from participation.models import GroupMember
+from participation.models import PopulationFigure
 from participation.services import file_rep_report
 from tests.factories.information import ContactFactory
 from tests.factories.participation import ActivityFactory
 
+from . import permission_table_coproduction
 from .walker import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, admin_model, redirect, row
 
 
@@ -38,9 +40,13 @@ def build(world):
     ContactFactory(service=world.service)
     ConsultationEvent.objects.create(consultation=world.consultations["closed"], action="approved", by=world.staff)
     ReplyUpdate.objects.create(reply=world.reply_item.reply, item=world.reply_item, text="Started.", by=world.officer)
-    GroupMember.objects.create(group=world.group, user=world.parent)
+    add_local_offer_comment(
+        world.local_offer, aspect=LocalOfferComment.Aspect.CONTENT, text="More evening clubs.", user=None
+    )
+    PopulationFigure.objects.create(dimension=PopulationFigure.Dimension.AREA, value="BS16", count=40)
     file_rep_report(world.seat, meeting_on=timezone.localdate(), took_in="a", decided="b", report_back="c")
     ActivityFactory(organisation=world.owning_organisation)
+    permission_table_coproduction.build(world)
 
 
 ROWS = [
@@ -119,4 +125,7 @@ ROWS = [
     *admin_model("participation.repseat"),
     *admin_model("participation.repreport"),
     *admin_model("participation.activity"),
+    *admin_model("consultations.localoffercomment"),
+    *admin_model("participation.populationfigure"),
+    *permission_table_coproduction.ADMIN_ROWS,
 ]

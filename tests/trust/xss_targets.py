@@ -13,6 +13,8 @@ from forum_portal.audit.services import record_event
 from forum_portal.notify.models import OutgoingEmail
 from tests.factories import ParentCarerFactory
 
+from . import xss_targets_coproduction
+
 PAYLOADS = [
     "<script>alert('xss-1')</script>",
     "<img src=x onerror=alert('xss-2')>",
@@ -143,4 +145,5 @@ TARGETS = [
     XssTarget("a consultation's title, Markdown texts and question", "parent", _consultation, markdown=True),
     XssTarget("answers in the results and the published reply", "officer", _answers_and_reply),
     XssTarget("an event's title and Markdown description", "visitor", _event, markdown=True),
+    *xss_targets_coproduction.targets(XssTarget),
 ]
