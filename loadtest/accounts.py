@@ -70,6 +70,55 @@ def make_accounts(count: int) -> dict[str, list[dict]]:
     return accounts
 
 
+def make_consultations(parents: list[dict]) -> dict[str, int]:
+    """The council's open consultation for parent carers to answer, and a closed one with answers
+    for its officers' results page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from consultations.models import Answer, Consultation, Question, Response
+
+    now = timezone.now()
+    council = Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY).order_by("pk").first()
+    made = {}
+    for state, opens, closes in (
+        ("open", now - timedelta(days=3), now + timedelta(weeks=6)),
+        ("closed", now - timedelta(weeks=10), now - timedelta(days=2)),
+    ):
+        consultation = Consultation.objects.create(
+            organisation=council,
+            title=f"Short breaks: how should booking work? ({state})",
+            summary="We want to change how short breaks are booked.",
+            summary_html='<p class="govuk-body">We want to change how short breaks are booked.</p>',
+            status=Consultation.Status.APPROVED,
+            opens_at=opens,
+            closes_at=closes,
+            reply_due_at=closes + timedelta(weeks=12),
+        )
+        choice = Question.objects.create(
+            consultation=consultation, position=1, kind=Question.Kind.SINGLE_CHOICE,
+            text="How would you like to book?", choices="Online\nBy phone\nIn person",
+        )  # fmt: skip
+        text = Question.objects.create(
+            consultation=consultation, position=2, kind=Question.Kind.LONG_TEXT, text="Anything else?"
+        )
+        if state == "closed":
+            for entry in parents:
+                response = Response.objects.create(
+                    consultation=consultation,
+                    user=User.objects.get(email=entry["email"]),
+                    status=Response.Status.SUBMITTED,
+                    submitted_at=closes - timedelta(days=1),
+                )
+                Answer.objects.create(response=response, question=choice, choice="Online")
+                Answer.objects.create(response=response, question=text, text="Evenings would help.")
+        made[f"{state}_consultation"] = consultation.pk
+    return made
+
+
 if __name__ == "__main__":
     count, out = int(sys.argv[1]), Path(sys.argv[2])
-    out.write_text(json.dumps(make_accounts(count), indent=1))
+    accounts = make_accounts(count)
+    accounts["places"] = make_consultations(accounts["parent"])
+    out.write_text(json.dumps(accounts, indent=1))

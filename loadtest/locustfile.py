@@ -21,7 +21,9 @@ from locust import HttpUser, between, task
 ACCOUNTS = json.loads(Path(os.environ["LOAD_ACCOUNTS"]).read_text()) if os.environ.get("LOAD_ACCOUNTS") else {}
 _next = {role: count() for role in ("parent", "officer", "staff")}
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-PUBLIC_PAGES = ["/", "/about/", "/privacy/", "/accessibility/"]
+PUBLIC_PAGES = ["/", "/information/", "/information/guides/", "/consultations/", "/get-involved/events/", "/about/"]
+PLACES = ACCOUNTS.get("places", {})
+CHOICE = re.compile(r'name="(question_\d+)"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="(question_\d+)"')
 
 
 def totp_code(secret: str, at: float | None = None) -> str:
@@ -112,6 +114,36 @@ class ParentCarer(Person):
     def change_email_choices(self):
         self.post_form("/email/preferences/", {}, name="/email/preferences/ (save)")
 
+    @task(2)
+    def read_the_rungs(self):
+        for path in ("/information/", "/information/guides/", "/consultations/", "/get-involved/events/"):
+            self.client.get(path)
+
+    @task(2)
+    def answer_the_open_consultation(self):
+        """Open the questions, choose an answer, check and send (or change a sent answer)."""
+        consultation = PLACES.get("open_consultation")
+        if consultation is None:
+            return
+        page = self.client.get(f"/consultations/{consultation}/answer/", name="/consultations/[id]/answer/")
+        for _ in range(5):  # one page of questions after another, then the check page
+            if "/answer/check/" in page.url:
+                self.client.post(
+                    page.url,
+                    {"csrfmiddlewaretoken": self.token(page.text)},
+                    name="/consultations/[id]/answer/check/ (send)",
+                )
+                return
+            answers = {}
+            for found in CHOICE.finditer(page.text):
+                name, value = (found[1], found[2]) if found[1] else (found[4], found[3])
+                answers.setdefault(name, value)
+            page = self.client.post(
+                page.url,
+                {**answers, "continue": "", "csrfmiddlewaretoken": self.token(page.text)},
+                name="/consultations/[id]/answer/ (next)",
+            )
+
     @task(1)
     def update_profile(self):
         self.post_form(
@@ -136,7 +168,8 @@ class SigningInParentCarer(Person):
 
 
 class Officer(Person):
-    """Signs in with a password and a two-factor code, then works from the dashboard."""
+    """Signs in with a password and a two-factor code, then works from the dashboard and reads
+    the results of the council's closed consultation."""
 
     weight = 1
     role = "officer"
@@ -146,6 +179,12 @@ class Officer(Person):
     def work_through_dashboard(self):
         self.client.get("/dashboard/")
 
+    @task(2)
+    def read_results(self):
+        consultation = PLACES.get("closed_consultation")
+        if consultation is not None:
+            self.client.get(f"/consultations/{consultation}/results/", name="/consultations/[id]/results/")
+
 
 class ForumStaff(Person):
     weight = 1
@@ -154,3 +193,8 @@ class ForumStaff(Person):
     @task
     def work_through_dashboard(self):
         self.client.get("/dashboard/")
+
+    @task(2)
+    def look_at_the_queues(self):
+        for path in ("/consultations/review/", "/information/manage/", "/get-involved/manage/events/"):
+            self.client.get(path)

@@ -3,12 +3,13 @@
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from consultations.models import ConsultationEvent, ReplyUpdate
+from consultations.models import ConsultationEvent, LocalOfferComment, ReplyUpdate
+from consultations.services import add_local_offer_comment
 from forum_portal.audit.services import record_event
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 from forum_portal.people.models import ConsentRecord, DataExport
 from information.models import ArticleRevision, TopicSubscription
-from participation.models import GroupMember
+from participation.models import PopulationFigure
 from participation.services import file_rep_report
 from tests.factories.information import ContactFactory
 from tests.factories.participation import ActivityFactory
@@ -39,7 +40,10 @@ def build(world):
     ContactFactory(service=world.service)
     ConsultationEvent.objects.create(consultation=world.consultations["closed"], action="approved", by=world.staff)
     ReplyUpdate.objects.create(reply=world.reply_item.reply, item=world.reply_item, text="Started.", by=world.officer)
-    GroupMember.objects.create(group=world.group, user=world.parent)
+    add_local_offer_comment(
+        world.local_offer, aspect=LocalOfferComment.Aspect.CONTENT, text="More evening clubs.", user=None
+    )
+    PopulationFigure.objects.create(dimension=PopulationFigure.Dimension.AREA, value="BS16", count=40)
     file_rep_report(world.seat, meeting_on=timezone.localdate(), took_in="a", decided="b", report_back="c")
     ActivityFactory(organisation=world.owning_organisation)
     permission_table_coproduction.build(world)
@@ -92,34 +96,36 @@ ROWS = [
     # The audit trail cannot be written or deleted by hand.
     *admin_model("audit.auditevent", add=FORBIDDEN, delete=FORBIDDEN),
     # The rungs' own models: forum admins may change and delete them all.
-    *admin_model("information.topic"),
-    *admin_model("information.article"),
-    *admin_model("information.articlerevision"),
-    *admin_model("information.attachment"),
-    *admin_model("information.topicsubscription"),
-    *admin_model("information.taxonomy"),
-    *admin_model("information.taxonomyterm"),
-    *admin_model("information.serviceorganisation"),
-    *admin_model("information.service"),
-    *admin_model("information.location"),
-    *admin_model("information.contact"),
-    *admin_model("consultations.consultation"),
-    *admin_model("consultations.question"),
-    *admin_model("consultations.response"),
-    *admin_model("consultations.answer"),
-    *admin_model("consultations.theme"),
-    *admin_model("consultations.consultationevent"),
-    *admin_model("consultations.reply"),
-    *admin_model("consultations.replyitem"),
-    *admin_model("consultations.replyupdate"),
-    *admin_model("participation.event"),
-    *admin_model("participation.booking"),
-    *admin_model("participation.group"),
-    *admin_model("participation.groupmember"),
-    *admin_model("participation.opportunity"),
-    *admin_model("participation.interest"),
-    *admin_model("participation.repseat"),
-    *admin_model("participation.repreport"),
-    *admin_model("participation.activity"),
+    *admin_model("information.topic", thorough=False),
+    *admin_model("information.article", thorough=False),
+    *admin_model("information.articlerevision", thorough=False),
+    *admin_model("information.attachment", thorough=False),
+    *admin_model("information.topicsubscription", thorough=False),
+    *admin_model("information.taxonomy", thorough=False),
+    *admin_model("information.taxonomyterm", thorough=False),
+    *admin_model("information.serviceorganisation", thorough=False),
+    *admin_model("information.service", thorough=False),
+    *admin_model("information.location", thorough=False),
+    *admin_model("information.contact", thorough=False),
+    *admin_model("consultations.consultation", thorough=False),
+    *admin_model("consultations.question", thorough=False),
+    *admin_model("consultations.response", thorough=False),
+    *admin_model("consultations.answer", thorough=False),
+    *admin_model("consultations.theme", thorough=False),
+    *admin_model("consultations.consultationevent", thorough=False),
+    *admin_model("consultations.reply", thorough=False),
+    *admin_model("consultations.replyitem", thorough=False),
+    *admin_model("consultations.replyupdate", thorough=False),
+    *admin_model("participation.event", thorough=False),
+    *admin_model("participation.booking", thorough=False),
+    *admin_model("participation.group", thorough=False),
+    *admin_model("participation.groupmember", thorough=False),
+    *admin_model("participation.opportunity", thorough=False),
+    *admin_model("participation.interest", thorough=False),
+    *admin_model("participation.repseat", thorough=False),
+    *admin_model("participation.repreport", thorough=False),
+    *admin_model("participation.activity", thorough=False),
+    *admin_model("consultations.localoffercomment", thorough=False),
+    *admin_model("participation.populationfigure", thorough=False),
     *permission_table_coproduction.ADMIN_ROWS,
 ]

@@ -49,6 +49,7 @@ def build(world):
         response=response, question=world.text_questions["closed"], text="Longer hours"
     )
     Theme.objects.create(consultation=closed, name="Opening hours")
+    world.local_offer = open_consultation(organisation=owner, title="Local Offer", kind=Consultation.Kind.LOCAL_OFFER)
     reply = services.reply_for(closed)
     world.reply_item = services.save_reply_item(
         reply, by=world.officer, you_said="Longer hours", we_did="We will open later.", outcome="changed"
@@ -83,6 +84,34 @@ STAFF_NOT_NOW = {**STAFF, "staff": NOT_FOUND}
 
 ROWS = [
     row("consultations:consultation-list", everyone=OK),
+    row("consultations:accountability", everyone=OK),
+    row(
+        "consultations:accountability-organisation",
+        kwargs=lambda world: {"slug": world.owning_organisation.slug},
+        everyone=OK,
+    ),
+    row("consultations:local-offer-start", **STAFF),
+    row(
+        "consultations:local-offer-comment",
+        state="Local Offer feedback, open",
+        kwargs=lambda world: {"pk": world.local_offer.pk},
+        everyone=OK,
+    ),
+    row(
+        "consultations:local-offer-comment",
+        state="an ordinary consultation, open",
+        kwargs=of("open"),
+        admin=OK,
+        others=NOT_FOUND,
+    ),
+    row(
+        "consultations:local-offer-moderate",
+        state="Local Offer feedback, open",
+        kwargs=lambda world: {"pk": world.local_offer.pk},
+        **STAFF,
+    ),
+    *rows("consultations:local-offer-moderate", ("open",), default=STAFF_NOT_NOW),
+    *rows("consultations:results-release", ("closed",), default=OWNERS_POST),
     row("consultations:consultation-create", visitor=LOGIN, officer=OK, other_officer=OK, admin=OK, others=FORBIDDEN),
     row("consultations:review-queue", **STAFF),
     *rows(

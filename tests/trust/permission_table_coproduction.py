@@ -114,18 +114,18 @@ ROWS = [
 # The admin's pages of this rung's models, listed in permission_table_admin.py, whose build calls
 # this table's build so each model has a row to open.
 ADMIN_ROWS = [
-    *admin_model("coproduction.project"),
-    *admin_model("coproduction.teammember"),
-    *admin_model("coproduction.agendaitem"),
-    *admin_model("coproduction.meeting"),
-    *admin_model("coproduction.decision"),
-    *admin_model("coproduction.action"),
-    *admin_model("coproduction.document"),
+    *admin_model("coproduction.project", thorough=False),
+    *admin_model("coproduction.teammember", thorough=False),
+    *admin_model("coproduction.agendaitem", thorough=False),
+    *admin_model("coproduction.meeting", thorough=False),
+    *admin_model("coproduction.decision", thorough=False),
+    *admin_model("coproduction.action", thorough=False),
+    *admin_model("coproduction.document", thorough=False),
     # Versions are made by saving a document, which renders the text; they are never changed.
     *admin_model("coproduction.documentversion", add=FORBIDDEN),
-    *admin_model("coproduction.signoff"),
-    *admin_model("coproduction.documentcomment"),
-    *admin_model("coproduction.cornerstonesrating"),
+    *admin_model("coproduction.signoff", thorough=False),
+    *admin_model("coproduction.documentcomment", thorough=False),
+    *admin_model("coproduction.cornerstonesrating", thorough=False),
     # The record of who changed what cannot be written or deleted by hand.
     *admin_model("coproduction.activity", add=FORBIDDEN, delete=FORBIDDEN),
 ]

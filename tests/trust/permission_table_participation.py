@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from participation.models import Event
+from participation.models import Event, GroupMember
 from tests.factories.participation import (
     BookingFactory,
     EventFactory,
@@ -30,6 +30,7 @@ def build(world):
     world.closed_opportunity = OpportunityFactory(group=world.group, closes_on=timezone.localdate() - timedelta(days=1))
     world.interest = InterestFactory(opportunity=world.opportunity, user=world.other_parent)
     world.seat = RepSeatFactory(group=world.group, user=world.parent)
+    world.group_member = GroupMember.objects.create(group=world.group, user=world.parent)
 
 
 def by_pk(name):
@@ -97,5 +98,14 @@ ROWS = [
     row("participation:activity-list", **STAFF_ONLY),
     row("participation:activity-create", **STAFF_ONLY),
     row("participation:report", **STAFF_ONLY),
+    row("participation:event-cancel", state="published", kwargs=by_pk("event"), **STAFF_ONLY),
+    row("participation:group-manage-list", **STAFF_ONLY),
+    row("participation:group-create", **STAFF_ONLY),
+    row("participation:group-manage", kwargs=by_pk("group"), **STAFF_ONLY),
+    row("participation:group-edit", kwargs=by_pk("group"), **STAFF_ONLY),
+    row("participation:group-member-remove", kwargs=by_pk("group_member"), **STAFF_ONLY_POST),
+    row("participation:member-list", **STAFF_ONLY),
+    row("participation:member-download", state="CSV", kwargs=lambda world: {"format": "csv"}, **STAFF_ONLY),
+    row("participation:representativeness", **STAFF_ONLY),
     row("participation:report-download", state="CSV", kwargs=lambda world: {"format": "csv"}, **STAFF_ONLY),
 ]

@@ -79,9 +79,71 @@ def _audit_and_outbox_in_the_admin(world, payloads):
     ]
 
 
+def _guide(world, payloads):
+    """A published guide whose title and Markdown body carry the payloads."""
+    from tests.factories.information import PublishedArticleFactory
+
+    guide = PublishedArticleFactory(title=payloads[1][:150], slug="xss-guide", body="\n\n".join(payloads))
+    return [guide.get_absolute_url(), "/information/guides/"]
+
+
+def _consultation(world, payloads):
+    """An open consultation: title, Markdown summary and a question carry the payloads."""
+    from consultations.services import MARKDOWN_FIELDS
+    from forum_portal.markdown import render_markdown
+    from tests.factories.consultations import QuestionFactory, open_consultation
+
+    fields = {name: "\n\n".join(payloads) for name in MARKDOWN_FIELDS}
+    consultation = open_consultation(
+        organisation=world.owning_organisation,
+        title=payloads[0][:150],
+        **fields,
+        **{f"{name}_html": render_markdown(text) for name, text in fields.items()},
+    )
+    QuestionFactory(consultation=consultation, text=payloads[3], choices="\n".join(payloads[:4]))
+    return [f"/consultations/{consultation.pk}/", f"/consultations/{consultation.pk}/answer/", "/consultations/"]
+
+
+def _answers_and_reply(world, payloads):
+    """Answers people typed, in the owning officer's results; the published "You said, we did"."""
+    from consultations import services
+    from consultations.models import Answer, Question, Response
+    from tests.factories.consultations import QuestionFactory, closed_consultation
+
+    consultation = closed_consultation(organisation=world.owning_organisation, title="Closed")
+    question = QuestionFactory(consultation=consultation, kind=Question.Kind.LONG_TEXT, choices="")
+    for number, payload in enumerate(payloads):
+        response = Response.objects.create(
+            consultation=consultation,
+            user=ParentCarerFactory(email=f"answer{number}@example.org"),
+            status=Response.Status.SUBMITTED,
+            submitted_at=consultation.closes_at,
+        )
+        Answer.objects.create(response=response, question=question, text=payload)
+    reply = services.reply_for(consultation)
+    for payload in payloads[:4]:
+        services.save_reply_item(reply, by=world.officer, you_said=payload, we_did=payload, outcome="changed")
+    services.publish_reply(reply, by=world.officer)
+    return [f"/consultations/{consultation.pk}/results/", f"/consultations/{consultation.pk}/"]
+
+
+def _event(world, payloads):
+    """A published event whose title and Markdown description carry the payloads."""
+    from forum_portal.markdown import render_markdown
+    from tests.factories.participation import EventFactory
+
+    text = "\n\n".join(payloads)
+    event = EventFactory(title=payloads[0][:150], description=text, description_html=render_markdown(text))
+    return [f"/get-involved/events/{event.pk}/", "/get-involved/events/"]
+
+
 TARGETS = [
     XssTarget("a person's name on their account page", "parent", _names_on_account_pages),
     XssTarget("people's names in the admin", "admin", _names_in_the_admin),
     XssTarget("audit trail and outbox in the admin", "admin", _audit_and_outbox_in_the_admin),
+    XssTarget("a guide's title and Markdown body", "visitor", _guide, markdown=True),
+    XssTarget("a consultation's title, Markdown texts and question", "parent", _consultation, markdown=True),
+    XssTarget("answers in the results and the published reply", "officer", _answers_and_reply),
+    XssTarget("an event's title and Markdown description", "visitor", _event, markdown=True),
     *xss_targets_coproduction.targets(XssTarget),
 ]
