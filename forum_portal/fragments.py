@@ -13,11 +13,14 @@ closing at noon leaves the home page's "open now" within the timeout).
 """
 
 import contextlib
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.safestring import SafeString, mark_safe
 
@@ -72,6 +75,8 @@ def render_many(fragments: list[Fragment]) -> list[SafeString]:
             html.append(mark_safe(stored[1]))  # noqa: S308 - rendered by our own templates
             continue
         rendered = str(fragment.render())
+        # What changes next in this transaction must start a new generation again.
+        getattr(_started, "markers", {}).pop(fragment.source, None)
         cache.set(_fragment_key(fragment.key), (generation, rendered), fragment.timeout)
         html.append(mark_safe(rendered))  # noqa: S308 - rendered by our own templates
     return html
@@ -81,10 +86,34 @@ def render(key: str, render: Callable[[], str], *, source: str, timeout: int = 6
     return render_many([Fragment(key, source, render, timeout)])[0]
 
 
+# Per thread: the source whose new generation this transaction has already started, with the marker
+# it left among the transaction's on-commit callbacks.
+_started = threading.local()
+
+
 def _model_changed(sender, **kwargs) -> None:
+    """One new generation per transaction and app, not one per saved row (a submitted answer saves many).
+
+    Inside a transaction the first change starts the generation and leaves a marker among the
+    transaction's on-commit callbacks; later changes skip while the marker is there and no fragment
+    of the app was rendered since. Commit or rollback clears the callbacks, and with them the marker.
+    """
     label = sender._meta.app_label
-    if label in _WATCHED:
-        changed(label)
+    if label not in _WATCHED:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        markers = _started.__dict__.setdefault("markers", {})
+        marker = markers.get(label)
+        if marker is not None and any(callback is marker for _ids, callback, _robust in connection.run_on_commit):
+            return
+        markers[label] = marker = partial(_forget_marker, label)
+        transaction.on_commit(marker)
+    changed(label)
+
+
+def _forget_marker(label: str) -> None:
+    getattr(_started, "markers", {}).pop(label, None)
 
 
 def _m2m_changed(sender, action, instance, **kwargs) -> None:
