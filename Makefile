@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run setup assets test lint test-only bench clean
+.PHONY: run setup assets test lint test-only bench drills clean
 
 run: setup
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
@@ -48,3 +48,9 @@ bench: setup
 
 clean:
 	rm -rf var/staticfiles static/build static/govuk
+
+# Load test (Locust, 50 people for 60 s) and fault drills (PostgreSQL and Redis cut off, a worker
+# killed mid-batch) on 127.0.0.1, with gunicorn and a worker on a database of their own. About
+# five minutes; not part of `make test`. See loadtest/run.py; figures in var/drills/results.json.
+drills: setup
+	$(PY) loadtest/run.py $(DRILLS)

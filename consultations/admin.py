@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Answer, Consultation, ConsultationEvent, Question, Reply, ReplyItem, ReplyUpdate, Response, Theme
+from .models import (
+    Answer,
+    Consultation,
+    ConsultationEvent,
+    LocalOfferComment,
+    Question,
+    Reply,
+    ReplyItem,
+    ReplyUpdate,
+    Response,
+    Theme,
+)
 
 
 class QuestionInline(admin.TabularInline):
@@ -103,3 +114,11 @@ class ReplyUpdateAdmin(admin.ModelAdmin):
     list_filter = ["at"]
     search_fields = ["text", "reply__consultation__title"]
     raw_id_fields = ["reply", "item", "by"]
+
+
+@admin.register(LocalOfferComment)
+class LocalOfferCommentAdmin(admin.ModelAdmin):
+    list_display = ["text", "consultation", "aspect", "moderation", "created_at"]
+    list_filter = ["moderation", "aspect"]
+    search_fields = ["text", "moderation_reason", "consultation__title"]
+    raw_id_fields = ["consultation", "user", "moderated_by"]

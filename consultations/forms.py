@@ -4,12 +4,15 @@ from zoneinfo import ZoneInfo
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Hidden, Layout, Size
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.html import escape
 
-from .models import Consultation, Question, ReplyItem, Theme
+from forum_portal.people.models import Organisation
+
+from .models import Consultation, LocalOfferComment, Question, ReplyItem, Theme
 
 UK = ZoneInfo("Europe/London")
 DOCUMENT_TYPES = {
@@ -23,9 +26,10 @@ DOCUMENT_SIGNATURES = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 FREE_TEXT_PROMPT = "Please do not name your child, their school or anyone else."
 
 
-def _helper(*fields, button="Save") -> FormHelper:
+def _helper(*fields, button="Save", name="submit") -> FormHelper:
     helper = FormHelper()
-    helper.layout = Layout(*fields, Button("submit", button))
+    # The button's name is its id: two forms on one page need different names.
+    helper.layout = Layout(*fields, Button(name, button))
     return helper
 
 
@@ -76,14 +80,25 @@ class ConsultationForm(forms.ModelForm):
         }
         widgets = {"topic": forms.RadioSelect}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organisations = organisations or []
+        # Officers of more than one partner say which one asks; a draft keeps its organisation.
+        if organisations and len(organisations) > 1:
+            self.fields["organisation"] = forms.ModelChoiceField(
+                label="Which organisation is asking",
+                queryset=Organisation.objects.filter(pk__in=[o.pk for o in organisations]),
+                widget=forms.RadioSelect,
+                empty_label=None,
+                error_messages={"required": "Choose the organisation that is asking"},
+            )
         if self.instance.opens_at:
             self.initial["opens_on"] = self.instance.opens_at.astimezone(UK).date()
         if self.instance.closes_at:
             self.initial["closes_on"] = self.instance.closes_at.astimezone(UK).date()
         self.fields["topic"].choices = [c for c in self.fields["topic"].choices if c[0]]
         self.helper = _helper(
+            *([Field.radios("organisation", legend_size=Size.SMALL)] if "organisation" in self.fields else []),
             Field.text("title"),
             Field.radios("topic", legend_size=Size.SMALL),
             Field.textarea("summary", rows=4),
@@ -163,12 +178,14 @@ def question_pages(questions: list[Question]) -> list[list[Question]]:
 
 
 def answer_field(question: Question) -> forms.Field:
-    common = {"label": question.text, "required": False, "help_text": question.help_text}
+    # crispy-forms-gds prints labels and hints as HTML (``|safe``), so text an officer typed is
+    # escaped here: a question is shown as written, never run as markup.
+    common = {"label": escape(question.text), "required": False, "help_text": escape(question.help_text)}
+    if question.kind in (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT):
+        common["help_text"] = escape(" ".join(filter(None, [question.help_text, FREE_TEXT_PROMPT])))
     if question.kind == Question.Kind.SHORT_TEXT:
-        common["help_text"] = " ".join(filter(None, [question.help_text, FREE_TEXT_PROMPT]))
         return forms.CharField(max_length=500, **common)
     if question.kind == Question.Kind.LONG_TEXT:
-        common["help_text"] = " ".join(filter(None, [question.help_text, FREE_TEXT_PROMPT]))
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), max_length=5000, **common)
     if question.kind == Question.Kind.MULTIPLE_CHOICE:
         return forms.MultipleChoiceField(choices=question.options(), widget=forms.CheckboxSelectMultiple, **common)
@@ -382,4 +399,70 @@ class ProgressUpdateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("text"), button="Add update")
+        self.helper = _helper(Field.textarea("text"), button="Add update", name="add_update")
+
+
+class LocalOfferRoundForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label="Council",
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY),
+        empty_label="Choose the council",
+        error_messages={"required": "Choose the council whose Local Offer it is"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.select("organisation"), button="Open Local Offer feedback for a year")
+
+
+class LocalOfferCommentForm(forms.ModelForm):
+    class Meta:
+        model = LocalOfferComment
+        fields = ["aspect", "text"]
+        labels = {"aspect": "What is your comment about?", "text": "Your comment"}
+        help_texts = {"text": FREE_TEXT_PROMPT}
+        widgets = {"aspect": forms.RadioSelect, "text": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            "aspect": {"required": "Choose what your comment is about"},
+            "text": {"required": "Write your comment"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["aspect"].choices = [c for c in self.fields["aspect"].choices if c[0]]
+        self.helper = _helper(
+            Field.radios("aspect", legend_size=Size.SMALL), Field.textarea("text"), button="Send comment"
+        )
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[c for c in LocalOfferComment.Moderation.choices if c[0] != LocalOfferComment.Moderation.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a decision"},
+    )
+    reason = forms.CharField(
+        label="Why it is kept out",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed unless it is publishable.",
+    )
+
+    def __init__(self, *args, comment, **kwargs):
+        super().__init__(*args, prefix=f"comment-{comment.pk}", **kwargs)
+        self.comment = comment
+        self.helper = _helper(
+            Hidden("comment", comment.pk),
+            Field.radios("decision", legend_size=Size.SMALL),
+            Field.textarea("reason"),
+            button="Save decision",
+            name=f"moderate_{comment.pk}",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision and decision != LocalOfferComment.Moderation.PUBLISHABLE and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say why the comment is kept out")
+        return cleaned

@@ -70,6 +70,12 @@ class ConsultationQuerySet(models.QuerySet):
 
 
 class Consultation(models.Model):
+    class Kind(models.TextChoices):
+        STANDARD = "standard", "Consultation"
+        # SEND Regulations 2014, reg 56: comments on the Local Offer, taken all year and answered
+        # at least yearly. Each year's round is one consultation the forum opens for the council.
+        LOCAL_OFFER = "local_offer", "Local Offer feedback"
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -80,6 +86,7 @@ class Consultation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STANDARD)
     title = models.CharField(max_length=200)
     topic = models.CharField(max_length=20, choices=Topic.choices, default=Topic.OTHER)
     summary = models.TextField(blank=True, help_text="A plain-English summary: what this is about and why it matters.")
@@ -98,6 +105,9 @@ class Consultation(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     review_comments = models.TextField(blank=True, help_text="The forum's comments when it last asked for changes.")
     withdrawn_reason = models.TextField(blank=True)
+    results_released = models.BooleanField(
+        default=False, help_text="The organisation chose to show the counts per choice on the public page."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -124,6 +134,10 @@ class Consultation(models.Model):
 
     def get_absolute_url(self):
         return reverse("consultations:consultation-detail", args=[self.pk])
+
+    @property
+    def is_local_offer(self) -> bool:
+        return self.kind == self.Kind.LOCAL_OFFER
 
     def phase(self, now=None) -> str:
         now = now or timezone.now()
@@ -306,6 +320,7 @@ class ConsultationEvent(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         REPLY_PUBLISHED = "reply_published", "“You said, we did” published"
         REPLY_CORRECTED = "reply_corrected", "“You said, we did” corrected"
+        RESULTS_RELEASED = "results_released", "Results published"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -393,6 +408,54 @@ class ReplyUpdate(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class LocalOfferComment(models.Model):
+    """One comment on the Local Offer. Forum staff moderate each: only publishable comments reach
+    the council's officers and the public page; the others are kept out, with the reason."""
+
+    class Aspect(models.TextChoices):
+        CONTENT = "content", "What the Local Offer says"
+        MISSING = "missing", "Something that is missing"
+        ACCESSIBILITY = "accessibility", "How easy it is to find and use"
+        DEVELOPMENT = "development", "How it was put together"
+
+    class Moderation(models.TextChoices):
+        PENDING = "pending", "Waiting for moderation"
+        PUBLISHABLE = "publishable", "Publishable"
+        VEXATIOUS = "vexatious", "Vexatious"
+        INDIVIDUAL = "individual", "About one person's service"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="local_offer_comments")
+    aspect = models.CharField(max_length=20, choices=Aspect.choices)
+    text = models.TextField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="local_offer_comments",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    moderation = models.CharField(max_length=12, choices=Moderation.choices, default=Moderation.PENDING)
+    moderation_reason = models.TextField(blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(moderation__in=["pending", "publishable"]) | ~Q(moderation_reason=""),
+                name="local_offer_comment_kept_out_has_reason",
+                violation_error_message="Say why the comment is kept out.",
+            )
+        ]
 
     def __str__(self):
         return self.text[:80]

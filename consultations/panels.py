@@ -6,7 +6,7 @@ from django.utils.timezone import localtime
 
 from forum_portal.people.rules import has_two_factor, is_forum_staff, is_officer
 
-from .models import Consultation, Phase, Reply
+from .models import Consultation, LocalOfferComment, Phase, Reply
 from .selectors import consultations_of, review_queue
 
 HOME_LIMIT = 3
@@ -38,7 +38,13 @@ def dashboard_context(request) -> dict | None:
             consultation.next_step = next_step(consultation, context["now"])
         context.update(is_officer=True, consultations=consultations)
     if is_forum_staff(user):
-        context.update(is_staff=True, review_count=review_queue().count())
+        context.update(
+            is_staff=True,
+            review_count=review_queue().count(),
+            comments_to_moderate=LocalOfferComment.objects.filter(
+                moderation=LocalOfferComment.Moderation.PENDING, consultation__status=Consultation.Status.APPROVED
+            ).count(),
+        )
     if not (context["is_officer"] or context["is_staff"]):
         return None
     return context

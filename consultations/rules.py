@@ -57,6 +57,11 @@ def allows_visitors(user, consultation) -> bool:
     return consultation is not None and consultation.allows_visitors
 
 
+@rules.predicate
+def is_local_offer(user, consultation) -> bool:
+    return consultation is not None and consultation.is_local_offer
+
+
 is_owner_signed_in_well = is_owning_officer & has_two_factor
 is_staff_signed_in_well = is_forum_staff & has_two_factor
 
@@ -72,6 +77,12 @@ rules.add_perm("consultations.manage_consultation", is_owner_signed_in_well)
 rules.add_perm("consultations.review_consultation", is_staff_signed_in_well & is_in_review)
 rules.add_perm("consultations.view_review_queue", is_staff_signed_in_well)
 rules.add_perm("consultations.withdraw_consultation", is_staff_signed_in_well & is_live_and_not_closed)
-rules.add_perm("consultations.answer_consultation", is_open_for_answers & (is_parent_carer | allows_visitors))
+rules.add_perm(
+    "consultations.answer_consultation",
+    ~is_local_offer & is_open_for_answers & (is_parent_carer | allows_visitors),
+)
+# Local Offer feedback: anyone may comment while a round is open; forum staff moderate.
+rules.add_perm("consultations.comment_local_offer", is_local_offer & is_open_for_answers)
+rules.add_perm("consultations.moderate_local_offer", is_staff_signed_in_well & is_local_offer)
 rules.add_perm("consultations.view_results", is_owner_signed_in_well & is_closed)
 rules.add_perm("consultations.reply_consultation", is_owner_signed_in_well & is_closed)

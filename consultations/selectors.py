@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from statistics import median
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from forum_portal.people.models import AgeBand, NeedCategory
 
-from .models import Answer, Consultation, Phase, Question, Reply, ReplyItem, Response, Theme
+from .models import Answer, Consultation, LocalOfferComment, Phase, Question, Reply, ReplyItem, Response, Theme
 
 SMALLEST_GROUP = 5
 
@@ -280,4 +281,114 @@ def answers_of_person(user) -> list[dict]:
                     "answer": answer.text or answer.choice,
                 }
             )
+    for comment in LocalOfferComment.objects.filter(user=user).select_related("consultation"):
+        rows.append(
+            {
+                "consultation": comment.consultation.title,
+                "status": comment.get_moderation_display(),
+                "sent": comment.created_at.isoformat(),
+                "name_shared": False,
+                "question": comment.get_aspect_display(),
+                "answer": comment.text,
+            }
+        )
     return rows
+
+
+# --- Accountability ------------------------------------------------------------------------------
+
+
+@dataclass
+class AccountabilityRow:
+    organisation: object
+    run: int = 0
+    answers: int = 0
+    on_time: int = 0
+    late: int = 0
+    overdue: int = 0
+    awaiting: int = 0
+    outcomes: dict = field(default_factory=dict)
+    days_to_reply: list = field(default_factory=list)
+
+    @property
+    def median_days(self) -> int | None:
+        return round(median(self.days_to_reply)) if self.days_to_reply else None
+
+    def outcome_counts(self) -> list[tuple[str, int]]:
+        return [(label, self.outcomes.get(value, 0)) for value, label in ReplyItem.Outcome.choices]
+
+
+def accountability(*, organisation=None, now=None) -> list[AccountabilityRow]:
+    """How each organisation keeps its side of the bargain: consultations run, answers received,
+    replies on time, late or overdue, what changed, and the median days from closing to reply.
+    Withdrawn consultations are not counted: nobody is owed a reply to them. Three queries."""
+    now = now or timezone.now()
+    consultations = (
+        Consultation.objects.live()
+        .filter(opens_at__lte=now)
+        .select_related("organisation", "reply")
+        .annotate(answer_count=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED)))
+        .order_by("organisation__name", "pk")
+    )
+    outcomes = ReplyItem.objects.filter(
+        reply__published_at__isnull=False, reply__consultation__status=Consultation.Status.APPROVED
+    )
+    if organisation is not None:
+        consultations = consultations.filter(organisation=organisation)
+        outcomes = outcomes.filter(reply__consultation__organisation=organisation)
+    rows: dict[int, AccountabilityRow] = {}
+    for consultation in consultations:
+        row = rows.setdefault(consultation.organisation_id, AccountabilityRow(consultation.organisation))
+        row.run += 1
+        row.answers += consultation.answer_count
+        if consultation.closes_at > now:
+            continue
+        reply = getattr(consultation, "reply", None)
+        if reply is not None and reply.published_at:
+            if reply.published_at <= consultation.reply_due_at:
+                row.on_time += 1
+            else:
+                row.late += 1
+            row.days_to_reply.append(max(0, (reply.published_at - consultation.closes_at).days))
+        elif now > consultation.reply_due_at:
+            row.overdue += 1
+        else:
+            row.awaiting += 1
+    counts = outcomes.values("reply__consultation__organisation", "outcome").annotate(n=Count("pk")).order_by()
+    for count in counts:
+        row = rows.get(count["reply__consultation__organisation"])
+        if row is not None:
+            row.outcomes[count["outcome"]] = count["n"]
+    return list(rows.values())
+
+
+def total_row(rows: list[AccountabilityRow]) -> AccountabilityRow:
+    total = AccountabilityRow(organisation=None)
+    for row in rows:
+        for name in ("run", "answers", "on_time", "late", "overdue", "awaiting"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+        total.days_to_reply += row.days_to_reply
+        for outcome, n in row.outcomes.items():
+            total.outcomes[outcome] = total.outcomes.get(outcome, 0) + n
+    return total
+
+
+def local_offer_comments(consultation: Consultation, *, moderation: str | None = None) -> QuerySet:
+    comments = consultation.local_offer_comments.select_related("moderated_by").order_by("created_at", "pk")
+    if moderation:
+        comments = comments.filter(moderation=moderation)
+    return comments
+
+
+def local_offer_rounds_to_moderate() -> QuerySet:
+    """Local Offer rounds with comments waiting, and how many."""
+    return (
+        Consultation.objects.filter(kind=Consultation.Kind.LOCAL_OFFER, status=Consultation.Status.APPROVED)
+        .select_related("organisation")
+        .annotate(
+            pending=Count(
+                "local_offer_comments", filter=Q(local_offer_comments__moderation=LocalOfferComment.Moderation.PENDING)
+            )
+        )
+        .order_by("-opens_at")
+    )

@@ -4,7 +4,7 @@ Every state change locks the consultation row, checks the state it starts from, 
 ``ConsultationEvent`` (the history people see) and, for staff and officer actions, an audit event.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,7 @@ from .models import (
     Answer,
     Consultation,
     ConsultationEvent,
+    LocalOfferComment,
     Question,
     Reply,
     ReplyItem,
@@ -326,6 +327,22 @@ def tag_answer(answer: Answer, *, themes: list[Theme]) -> None:
     answer.themes.set(themes)
 
 
+@transaction.atomic
+def release_results(consultation: Consultation, *, by: User) -> Consultation:
+    """Show the counts per choice on the public page. Only once closed, never for a withdrawn
+    consultation, and only counts: written answers stay with the organisation."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if not consultation.is_closed():
+        raise ValidationError("Results are published once the consultation has closed.")
+    if consultation.results_released:
+        return consultation
+    consultation.results_released = True
+    consultation.save(update_fields=["results_released"])
+    _log(consultation, ConsultationEvent.Action.RESULTS_RELEASED, by=by)
+    record_event("consultation.results_released", actor=by, obj=consultation)
+    return consultation
+
+
 # --- "You said, we did" --------------------------------------------------------------------------
 
 
@@ -418,9 +435,80 @@ def add_progress_update(item: ReplyItem, *, text: str, by: User) -> ReplyUpdate:
     return ReplyUpdate.objects.create(reply=item.reply, item=item, text=text.strip(), by=by)
 
 
+# --- Local Offer feedback ------------------------------------------------------------------------
+
+LOCAL_OFFER_ROUND = timedelta(days=365)
+
+
+@transaction.atomic
+def start_local_offer_round(*, organisation: Organisation, by: User, now: datetime | None = None) -> Consultation:
+    """The forum opens a year of Local Offer feedback for a council. It is approved at once (the
+    forum runs it), takes comments for a year, and the council's reply is due 12 weeks after."""
+    now = now or timezone.now()
+    if organisation.kind != Organisation.Kind.LOCAL_AUTHORITY:
+        raise ValidationError("Local Offer feedback is for a local authority.")
+    running = Consultation.objects.filter(
+        organisation=organisation, kind=Consultation.Kind.LOCAL_OFFER, status=Consultation.Status.APPROVED
+    ).filter(closes_at__gt=now)
+    if running.exists():
+        raise ValidationError("This council's Local Offer feedback is already open.")
+    summary = (
+        "Tell us what you think of the Local Offer: what it says, what is missing, how easy it is to "
+        "find and use, and how it was put together. The forum reads every comment; the council "
+        "answers them at least once a year."
+    )
+    consultation = Consultation(
+        organisation=organisation,
+        created_by=by,
+        kind=Consultation.Kind.LOCAL_OFFER,
+        title=f"Local Offer feedback {now:%Y}",
+        topic="local_offer",
+        summary=summary,
+        opens_at=now,
+        closes_at=now + LOCAL_OFFER_ROUND,
+        allows_visitors=True,
+        status=Consultation.Status.APPROVED,
+    )
+    _render_texts(consultation)
+    _default_reply_due(consultation)
+    consultation.full_clean()
+    consultation.save()
+    _log(consultation, ConsultationEvent.Action.APPROVED, by=by, note="Local Offer feedback opened by the forum.")
+    record_event("consultation.local_offer_opened", actor=by, obj=consultation)
+    return consultation
+
+
+def add_local_offer_comment(
+    consultation: Consultation, *, aspect: str, text: str, user: User | None, now: datetime | None = None
+) -> LocalOfferComment:
+    """A comment on the Local Offer, waiting for moderation. Only while the round is open."""
+    if not consultation.is_local_offer or not consultation.is_open(now):
+        raise ConsultationClosedError
+    comment = LocalOfferComment(consultation=consultation, aspect=aspect, text=text.strip(), user=user)
+    comment.full_clean()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def moderate_comment(comment: LocalOfferComment, *, decision: str, reason: str = "", by: User) -> LocalOfferComment:
+    """Forum staff decide whether a comment may be published. Vexatious comments and comments
+    about one person's service are kept out of anything published, with the reason recorded."""
+    comment = LocalOfferComment.objects.select_for_update().get(pk=comment.pk)
+    comment.moderation = decision
+    comment.moderation_reason = "" if decision == LocalOfferComment.Moderation.PUBLISHABLE else reason.strip()
+    comment.moderated_by = by
+    comment.moderated_at = timezone.now()
+    comment.full_clean()
+    comment.save()
+    record_event("consultation.comment_moderated", actor=by, obj=comment, decision=decision)
+    return comment
+
+
 # --- Personal data -------------------------------------------------------------------------------
 
 
 def anonymise_responses(user: User) -> None:
     """Answers outlive the account, as "a parent carer": the link to the person goes."""
     Response.objects.filter(user=user).update(user=None, email="", share_name=False, hear_back=False)
+    LocalOfferComment.objects.filter(user=user).update(user=None)

@@ -1,18 +1,20 @@
 import csv
-import io
+import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import urlencode
 from django.utils.timezone import localtime
 from django.views import View
 from django.views.generic import FormView, TemplateView
+from openpyxl import Workbook
 
 from forum_portal.audit.services import record_event
 from forum_portal.people.models import Organisation
@@ -23,6 +25,9 @@ from . import selectors, services
 from .forms import (
     AnswerForm,
     ConsultationForm,
+    LocalOfferCommentForm,
+    LocalOfferRoundForm,
+    ModerationForm,
     ProgressUpdateForm,
     QuestionForm,
     ReplyItemForm,
@@ -33,7 +38,7 @@ from .forms import (
     WithdrawForm,
     question_pages,
 )
-from .models import Answer, Phase, Question, ReplyItem, Response, Topic
+from .models import Answer, LocalOfferComment, Phase, Question, ReplyItem, Response, Topic
 from .panels import next_step
 
 PAGE_SIZE = 20
@@ -65,10 +70,6 @@ class ConsultationMixin(PortalPermissionMixin):
         return {**super().get_context_data(**kwargs), "consultation": self.consultation}
 
 
-class SignedInWell(PortalPermissionMixin):
-    """Pages for officers and staff only: visitors sign in, officers without two-factor set it up."""
-
-
 # --- Public pages --------------------------------------------------------------------------------
 
 
@@ -90,7 +91,7 @@ class ConsultationListView(TemplateView):
             page=page,
             now=now,
             filters=filters,
-            query="&".join(f"{key}={value}" for key, value in query.items()),
+            query=urlencode(query),
             phases=[(p.value, p.label) for p in (Phase.OPEN, Phase.UPCOMING, Phase.CLOSED, Phase.WITHDRAWN)],
             organisations=Organisation.objects.exclude(kind=Organisation.Kind.FORUM)
             .filter(consultations__status__in=["approved", "withdrawn"])
@@ -118,9 +119,36 @@ class ConsultationDetailView(TemplateView):
                 session_response_id=self.request.session.get(session_key(consultation)),
             ),
         )
+        if consultation.is_local_offer:
+            context["comments"] = selectors.local_offer_comments(
+                consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE
+            )
         if context["phase"] == Phase.CLOSED:
             context["answer_count"] = selectors.submitted_count(consultation)
             context["reply"] = selectors.published_reply(consultation)
+            if consultation.is_local_offer:
+                context["answer_count"] = consultation.local_offer_comments.count()
+            if consultation.results_released:
+                context["results"] = [
+                    result for result in selectors.question_results(consultation) if not result.question.is_text
+                ]
+        return context
+
+
+class AccountabilityView(TemplateView):
+    """Public: how every organisation, or one, answers the families it consulted."""
+
+    template_name = "consultations/accountability.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organisation = None
+        if "slug" in kwargs:
+            organisation = get_object_or_404(
+                Organisation.objects.exclude(kind=Organisation.Kind.FORUM), slug=kwargs["slug"]
+            )
+        rows = selectors.accountability(organisation=organisation)
+        context.update(organisation=organisation, rows=rows, total=selectors.total_row(rows))
         return context
 
 
@@ -131,22 +159,22 @@ def session_key(consultation) -> str:
 # --- Officers: drafting --------------------------------------------------------------------------
 
 
-class ConsultationCreateView(SignedInWell, FormView):
+class ConsultationCreateView(PortalPermissionMixin, FormView):
     permission_required = "consultations.add_consultation"
     template_name = "consultations/consultation_form.html"
     form_class = ConsultationForm
 
     def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        self.organisations = [
+        organisations = [
             m.organisation
             for m in self.request.user.memberships.select_related("organisation").exclude(organisation__kind="forum")
         ]
-        return kwargs
+        return {**super().get_form_kwargs(), "organisations": organisations}
 
     def form_valid(self, form):
+        organisation = form.cleaned_data.get("organisation") or form.organisations[0]
         consultation = services.create_consultation(
-            organisation=self.organisations[0], by=self.request.user, **form.consultation_fields()
+            organisation=organisation, by=self.request.user, **form.consultation_fields()
         )
         messages.success(self.request, "Your draft is saved. Now add the questions.")
         return redirect("consultations:consultation-manage", consultation.pk)
@@ -271,14 +299,20 @@ class ConsultationSubmitView(ConsultationMixin, View):
 # --- Forum staff: review -------------------------------------------------------------------------
 
 
-class ReviewQueueView(SignedInWell, TemplateView):
+class ReviewQueueView(PortalPermissionMixin, TemplateView):
     permission_required = "consultations.view_review_queue"
     template_name = "consultations/review_queue.html"
 
     def get_context_data(self, **kwargs):
         now = timezone.now()
         live = selectors.public_consultations(now=now).filter(status="approved", closes_at__gt=now)
-        return {**super().get_context_data(**kwargs), "queue": selectors.review_queue(), "live": live, "now": now}
+        return {
+            **super().get_context_data(**kwargs),
+            "queue": selectors.review_queue(),
+            "live": live,
+            "local_offer_rounds": selectors.local_offer_rounds_to_moderate(),
+            "now": now,
+        }
 
 
 class ConsultationReviewView(ConsultationMixin, FormView):
@@ -317,6 +351,78 @@ class ConsultationWithdrawView(ConsultationMixin, FormView):
         return redirect(self.consultation.get_absolute_url())
 
 
+# --- Local Offer feedback ------------------------------------------------------------------------
+
+
+class LocalOfferStartView(PortalPermissionMixin, FormView):
+    permission_required = "consultations.view_review_queue"
+    template_name = "consultations/local_offer_start.html"
+    form_class = LocalOfferRoundForm
+
+    def form_valid(self, form):
+        try:
+            consultation = services.start_local_offer_round(
+                organisation=form.cleaned_data["organisation"], by=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error("organisation", error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, "Local Offer feedback is open for a year.")
+        return redirect(consultation.get_absolute_url())
+
+
+class LocalOfferCommentView(FormView):
+    """Anyone may comment on the Local Offer while a round is open, with or without an account."""
+
+    template_name = "consultations/local_offer_comment.html"
+    form_class = LocalOfferCommentForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.consultation = selectors.consultation_for(request.user, kwargs["pk"], "consultations.view_consultation")
+        if not request.user.has_perm("consultations.comment_local_offer", self.consultation):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "consultation": self.consultation}
+
+    def form_valid(self, form):
+        user = self.request.user if self.request.user.is_authenticated else None
+        services.add_local_offer_comment(self.consultation, user=user, **form.cleaned_data)
+        messages.success(self.request, "Thank you. The forum reads every comment before it is passed on.")
+        return redirect(self.consultation.get_absolute_url())
+
+
+class ModerationView(ConsultationMixin, TemplateView):
+    permission_required = "consultations.view_review_queue"
+    object_permission = "consultations.moderate_local_offer"
+    template_name = "consultations/local_offer_moderate.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        bound = kwargs.get("bound")
+        pending = selectors.local_offer_comments(self.consultation, moderation=LocalOfferComment.Moderation.PENDING)
+        context["forms"] = [
+            bound if bound is not None and bound.comment.pk == comment.pk else ModerationForm(comment=comment)
+            for comment in pending
+        ]
+        context["decided"] = self.consultation.local_offer_comments.exclude(
+            moderation=LocalOfferComment.Moderation.PENDING
+        ).select_related("moderated_by")
+        return context
+
+    def post(self, request, *args, **kwargs):
+        comment = get_object_or_404(LocalOfferComment, pk=request.POST.get("comment"), consultation=self.consultation)
+        form = ModerationForm(request.POST, comment=comment)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(bound=form))
+        services.moderate_comment(
+            comment, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"], by=request.user
+        )
+        messages.success(request, "The decision is saved.")
+        return redirect("consultations:local-offer-moderate", self.consultation.pk)
+
+
 # --- Answering -----------------------------------------------------------------------------------
 
 
@@ -327,6 +433,8 @@ class AnswerMixin:
     def dispatch(self, request, *args, **kwargs):
         self.consultation = selectors.consultation_for(request.user, kwargs["pk"], "consultations.view_consultation")
         phase = self.consultation.phase()
+        if self.consultation.is_local_offer:
+            return redirect("consultations:local-offer-comment", self.consultation.pk)
         if not request.user.has_perm("consultations.answer_consultation", self.consultation):
             if phase == Phase.CLOSED and request.method == "POST":
                 return self.after_closing(request)
@@ -515,6 +623,10 @@ class ResultsView(ConsultationMixin, TemplateView):
             breakdown_choices=[(key, value[0]) for key, value in selectors.BREAKDOWNS.items()],
             theme_form=kwargs.get("theme_form") or ThemeForm(),
         )
+        if self.consultation.is_local_offer:
+            context["comments"] = selectors.local_offer_comments(
+                self.consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE
+            )
         context["theme_form"].helper.form_action = reverse("consultations:theme-create", args=[self.consultation.pk])
         return context
 
@@ -527,6 +639,16 @@ class ThemeCreateView(ResultsView):
         services.create_theme(self.consultation, name=form.cleaned_data["name"])
         messages.success(request, f"The theme “{form.cleaned_data['name']}” is added.")
         return redirect(reverse("consultations:results", args=[self.consultation.pk]) + "#themes")
+
+
+class ReleaseResultsView(ConsultationMixin, View):
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.view_results"
+
+    def post(self, request, *args, **kwargs):
+        services.release_results(self.consultation, by=request.user)
+        messages.success(request, "The counts per choice are now on the public page.")
+        return redirect("consultations:results", self.consultation.pk)
 
 
 class AnswerTagView(ConsultationMixin, View):
@@ -567,26 +689,28 @@ class ExportView(ConsultationMixin, View):
         if fmt == "csv":
             writer = csv.writer(Echo())
             response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv")
-        else:
-            response = StreamingHttpResponse(
-                [xlsx_bytes(rows)],
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        return FileResponse(
+            xlsx_file(rows),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
 
 
-def xlsx_bytes(rows) -> bytes:
-    """A workbook written row by row in openpyxl's write-only mode, which keeps memory flat."""
-    from openpyxl import Workbook
-
+def xlsx_file(rows):
+    """A workbook written row by row in openpyxl's write-only mode, into a temporary file that
+    moves to disk past a few megabytes; FileResponse then streams it out in chunks. (An XLSX file
+    is a zip whose directory comes last, so it cannot be sent before it is finished.)"""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Answers")
     for row in rows:
         sheet.append(row)
-    output = io.BytesIO()
+    output = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)  # noqa: SIM115 - FileResponse closes it
     workbook.save(output)
-    return output.getvalue()
+    output.seek(0)
+    return output
 
 
 # --- Officers: "You said, we did" ----------------------------------------------------------------
@@ -657,7 +781,9 @@ class ProgressUpdateView(ReplyItemView):
         item = self.get_item()
         form = ProgressUpdateForm(request.POST)
         if not form.is_valid():
-            return self.render_to_response(self.get_context_data(update_form=form))
+            # The item's own form stays as saved: only the update was posted here.
+            item_form = ReplyItemForm(consultation=self.consultation, instance=item)
+            return self.render_to_response(self.get_context_data(form=item_form, update_form=form))
         services.add_progress_update(item, text=form.cleaned_data["text"], by=request.user)
         messages.success(request, "The progress update is published.")
         return redirect("consultations:reply-edit", self.consultation.pk)

@@ -1,6 +1,17 @@
 from django.contrib import admin
 
-from .models import Activity, Booking, Event, Group, GroupMember, Interest, Opportunity, RepReport, RepSeat
+from .models import (
+    Activity,
+    Booking,
+    Event,
+    Group,
+    GroupMember,
+    Interest,
+    Opportunity,
+    PopulationFigure,
+    RepReport,
+    RepSeat,
+)
 
 
 class BookingInline(admin.TabularInline):
@@ -93,3 +104,10 @@ class ActivityAdmin(admin.ModelAdmin):
     search_fields = ["title", "impact"]
     date_hierarchy = "happened_on"
     autocomplete_fields = ["participants"]
+
+
+@admin.register(PopulationFigure)
+class PopulationFigureAdmin(admin.ModelAdmin):
+    list_display = ["dimension", "value", "count", "updated_at"]
+    list_filter = ["dimension"]
+    search_fields = ["value"]

@@ -43,3 +43,28 @@ def report_xlsx(report: ParticipationReport, *, by) -> bytes:
         "participation.report_downloaded", actor=by, format="xlsx", start=str(report.start), end=str(report.end)
     )
     return output.getvalue()
+
+
+def members_csv(profiles, *, by, filters: dict) -> str:
+    """Forum staff's own record of members: only what each member consented to give."""
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(["Name", "Email", "Joined", "Area", "Age bands of children", "Need categories of children"])
+    count = 0
+    for profile in profiles:
+        count += 1
+        writer.writerow(
+            [
+                spreadsheet_safe(value)
+                for value in [
+                    profile.user.full_name,
+                    profile.user.email,
+                    profile.joined_at.date().isoformat(),
+                    profile.postcode_district,
+                    "; ".join(row.get_age_band_display() for row in profile.age_bands.all()),
+                    "; ".join(row.get_need_display() for row in profile.needs.all()),
+                ]
+            ]
+        )
+    record_event("participation.members_exported", actor=by, rows=count, **filters)
+    return output.getvalue()

@@ -3,9 +3,9 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layou
 from django import forms
 from django.utils import timezone
 
-from forum_portal.people.models import Organisation
+from forum_portal.people.models import AgeBand, NeedCategory, Organisation, User
 
-from .models import AccessNeed, Activity, Event, Group, Interest, LadderStep, Opportunity
+from .models import AccessNeed, Activity, Event, Group, Interest, LadderStep, Opportunity, PopulationFigure
 
 NO_NAMES_HINT = "Please do not name your child or their school."
 
@@ -105,6 +105,12 @@ class EventForm(forms.ModelForm):
             self.add_error("booking_deadline", "Booking must close before the event starts")
         return data
 
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity < 1:
+            raise forms.ValidationError("An event needs at least 1 place")
+        return capacity
+
     def _post_clean(self):
         # The service validates the whole model when saving; here only the fields are checked so
         # that the messages above are the ones people see.
@@ -174,6 +180,12 @@ class OpportunityForm(forms.ModelForm):
             Field.text("seat_term_months", field_width=Fixed.FIVE),
             Button("submit", "Save opportunity"),
         )
+
+    def clean_seat_term_months(self):
+        months = self.cleaned_data["seat_term_months"]
+        if months < 1:
+            raise forms.ValidationError("A term must be at least 1 month")
+        return months
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
@@ -271,8 +283,18 @@ class ActivityForm(forms.ModelForm):
             Field.text("parent_carers_involved", field_width=Fixed.FIVE),
             Field.text("hours", field_width=Fixed.FIVE),
             Field.textarea("impact"),
-            Button("submit", "Add to the log"),
+            Button("submit", "Save" if self.instance.pk else "Add to the log"),
         )
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours < 0:
+            raise forms.ValidationError("Hours cannot be less than 0")
+        return hours
+
+    def _post_clean(self):
+        # The service validates and saves; the form keeps its own messages.
+        pass
 
 
 class ReportPeriodForm(forms.Form):
@@ -294,3 +316,111 @@ class ReportPeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end of the period must be after its start")
         return data
+
+
+class MemberFilterForm(forms.Form):
+    area = forms.ChoiceField(label="Area", required=False)
+    age_band = forms.ChoiceField(label="Age band of children", required=False)
+    need = forms.ChoiceField(label="Need category of children", required=False)
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Any area"), *((area, area) for area in areas)]
+        self.fields["age_band"].choices = [("", "Any age band"), *AgeBand.choices]
+        self.fields["need"].choices = [("", "Any need category"), *NeedCategory.choices]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.select("area"), Field.select("age_band"), Field.select("need"), Button("filter", "Filter members")
+        )
+
+
+class PopulationFigureForm(forms.ModelForm):
+    class Meta:
+        model = PopulationFigure
+        fields = ["dimension", "value", "count"]
+        labels = {"dimension": "Kind of group", "value": "Group", "count": "Children and young people with SEND"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.select("dimension"),
+            Field.text("value", field_width=Fixed.TEN),
+            Field.text("count", field_width=Fixed.FIVE),
+            Button("submit", "Save figure"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        dimension, value = data.get("dimension"), (data.get("value") or "").strip().upper()
+        valid = {
+            PopulationFigure.Dimension.AGE_BAND: AgeBand.values,
+            PopulationFigure.Dimension.NEED: NeedCategory.values,
+        }.get(dimension)
+        if dimension == PopulationFigure.Dimension.AGE_BAND:
+            value = value.lower()
+        if valid is not None and value not in valid:
+            self.add_error("value", "Enter one of: " + ", ".join(valid))
+        data["value"] = value
+        return data
+
+    def _post_clean(self):
+        # Saving a figure for a group that has one replaces it (the service updates in place), so
+        # the model's unique constraint is not a form error here.
+        pass
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["name", "slug", "kind", "organisation", "purpose", "meeting_pattern", "is_active"]
+        labels = {
+            "slug": "Web address name",
+            "kind": "Kind of group",
+            "organisation": "Partner organisation",
+            "is_active": "The group is running",
+        }
+        help_texts = {
+            "slug": "Lower-case letters, numbers and hyphens, for example send-partnership-board.",
+            "purpose": "You can use Markdown for lists and links.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("name"),
+            Field.text("slug", field_width=Fluid.TWO_THIRDS),
+            Field.select("kind"),
+            Field.select("organisation"),
+            Field.textarea("purpose", rows=5),
+            Field.text("meeting_pattern"),
+            Field.checkbox("is_active"),
+            Button("submit", "Save group"),
+        )
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if Group.objects.filter(slug=slug).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Another group already uses this web address name")
+        return slug
+
+    def _post_clean(self):
+        pass
+
+
+class AddGroupMemberForm(forms.Form):
+    email = forms.EmailField(label="Email address of the member")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.text("email", field_width=Fluid.TWO_THIRDS), Button("submit", "Add member"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        self.user = User.objects.filter(email=email, parent_carer_profile__isnull=False).first()
+        if self.user is None:
+            raise forms.ValidationError("There is no forum member with this email address")
+        return email

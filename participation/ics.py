@@ -28,7 +28,7 @@ def _entry(event: Event, *, with_link: bool) -> CalendarEvent:
         # The meeting link goes only to people with a place; everyone else gets the event's page.
         entry.add("location", event.online_link if with_link else "Online")
     else:
-        entry.add("location", event.address.replace("\n", ", "))
+        entry.add("location", ", ".join(line.strip() for line in event.address.splitlines() if line.strip()))
     if event.status == Event.Status.CANCELLED:
         entry.add("status", "CANCELLED")
     return entry

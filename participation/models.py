@@ -274,7 +274,10 @@ class RepSeat(models.Model):
     """A parent rep's seat on a group, for a term."""
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="rep_seats")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rep_seats")
+    # Empty once the rep deletes their account: their published reports stay, without their name.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="rep_seats"
+    )
     starts_on = models.DateField()
     ends_on = models.DateField()
     interest = models.OneToOneField(Interest, on_delete=models.SET_NULL, null=True, blank=True, related_name="seat")
@@ -348,3 +351,31 @@ class Activity(models.Model):
 
     def __str__(self):
         return f"{self.title} ({self.happened_on})"
+
+
+class PopulationFigure(models.Model):
+    """The forum's figure for its local SEND population in one group (an area, an age band or a
+    need category), to compare its members with. Entered by forum staff from published data."""
+
+    class Dimension(models.TextChoices):
+        AREA = "area", "Area (postcode district)"
+        AGE_BAND = "age_band", "Age band"
+        NEED = "need", "Need category"
+
+    dimension = models.CharField(max_length=10, choices=Dimension.choices)
+    value = models.CharField(max_length=10, help_text="A postcode district, an age band or a need category code.")
+    count = models.PositiveIntegerField(help_text="Number of children and young people with SEND in this group.")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["dimension", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "value"],
+                name="population_figure_once",
+                violation_error_message="There is already a figure for this group.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_dimension_display()} {self.value}: {self.count}"

@@ -57,8 +57,8 @@ def _activities(user) -> list[dict]:
 def _forget_bookings(user) -> None:
     """Bookings and statements go with the account; the log keeps its counts without the name.
 
-    Rep seats and reports stay on their groups' pages (they were published to members), and are
-    deleted with the account through their foreign key.
+    Rep reports stay on their groups' pages, where they were published to members: the seat loses
+    its person when the account is deleted (its foreign key sets it to empty).
     """
     Booking.objects.filter(user=user).delete()
     Interest.objects.filter(user=user).delete()

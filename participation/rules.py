@@ -1,6 +1,7 @@
 """Who may do what in Participation. Staff work needs two-factor sign-in (through has_two_factor)."""
 
 import rules
+from django.utils import timezone
 
 from forum_portal.people.rules import has_two_factor, is_forum_staff, is_parent_carer
 
@@ -17,6 +18,11 @@ def is_published(user, event) -> bool:
 @rules.predicate
 def is_draft(user, event) -> bool:
     return event is not None and event.status == Event.Status.DRAFT
+
+
+@rules.predicate
+def is_yet_to_start(user, event) -> bool:
+    return event is not None and event.starts_at > timezone.now()
 
 
 @rules.predicate
@@ -49,6 +55,7 @@ rules.add_perm("participation.book_event", is_parent_carer & is_open_for_booking
 rules.add_perm("participation.cancel_booking", is_own_booking & is_active_booking)
 rules.add_perm("participation.manage_events", is_staff_signed_in_safely)
 rules.add_perm("participation.publish_event", is_staff_signed_in_safely & is_draft)
+rules.add_perm("participation.cancel_event", is_staff_signed_in_safely & is_published & is_yet_to_start)
 rules.add_perm("participation.record_attendance", is_staff_signed_in_safely & is_published)
 
 rules.add_perm("participation.express_interest", is_parent_carer & is_open_opportunity)
@@ -59,3 +66,4 @@ rules.add_perm("participation.view_rep_reports", is_parent_carer | is_staff_sign
 rules.add_perm("participation.view_own_involvement", is_parent_carer)
 rules.add_perm("participation.manage_log", is_staff_signed_in_safely)
 rules.add_perm("participation.view_report", is_staff_signed_in_safely)
+rules.add_perm("participation.view_members", is_staff_signed_in_safely)

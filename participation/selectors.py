@@ -8,7 +8,7 @@ from django.db.models.functions import Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from forum_portal.people.models import ParentCarerProfile
+from forum_portal.people.models import AgeBand, ChildAgeBand, ChildNeed, NeedCategory, ParentCarerProfile
 
 from .models import (
     Activity,
@@ -19,6 +19,7 @@ from .models import (
     Interest,
     LadderStep,
     Opportunity,
+    PopulationFigure,
     RepReport,
     RepSeat,
 )
@@ -86,12 +87,24 @@ def groups_list():
     )
 
 
+def groups_for_staff():
+    return (
+        Group.objects.select_related("organisation")
+        .annotate(member_count=Count("memberships", distinct=True))
+        .order_by("-is_active", "name")
+    )
+
+
+def members_of_group(group: Group):
+    return GroupMember.objects.filter(group=group).select_related("user").order_by("user__full_name", "user__email")
+
+
 def group_detail(slug: str) -> Group:
     return get_object_or_404(Group.objects.select_related("organisation"), slug=slug, is_active=True)
 
 
 def seats_of_group(group: Group):
-    return RepSeat.objects.filter(group=group).select_related("user").order_by("-starts_on")
+    return RepSeat.objects.filter(group=group, user__isnull=False).select_related("user").order_by("-starts_on")
 
 
 def rep_reports_of_group(group: Group):
@@ -229,3 +242,121 @@ def grant_year_around(today: date) -> tuple[date, date]:
     """The grant year (1 April to 31 March) that ``today`` falls in."""
     first_year = today.year if today.month >= 4 else today.year - 1
     return date(first_year, 4, 1), date(first_year + 1, 3, 31)
+
+
+# --- Members and representativeness -----------------------------------------------------------------
+
+
+def members(*, area: str = "", age_band: str = "", need: str = ""):
+    """Members of the forum, newest first, filtered by the data they consented to give (data
+    without consent is never kept, so filtering on it only ever finds consented data)."""
+    profiles = (
+        ParentCarerProfile.objects.select_related("user").prefetch_related("age_bands", "needs").order_by("-joined_at")
+    )
+    if area:
+        profiles = profiles.filter(postcode_district=area)
+    if age_band:
+        profiles = profiles.filter(age_bands__age_band=age_band)
+    if need:
+        profiles = profiles.filter(needs__need=need)
+    return profiles
+
+
+def member_areas() -> list[str]:
+    return list(
+        ParentCarerProfile.objects.exclude(postcode_district="")
+        .order_by("postcode_district")
+        .values_list("postcode_district", flat=True)
+        .distinct()
+    )
+
+
+@dataclass
+class ComparisonRow:
+    label: str
+    people: int
+    people_share: float | None
+    population: int | None
+    population_share: float | None
+
+    @property
+    def people_shown(self):
+        return suppressed(self.people)
+
+    @property
+    def people_share_shown(self):
+        # A share of a suppressed count would give the count away.
+        if self.people_share is None or isinstance(self.people_shown, str):
+            return "–"
+        return f"{self.people_share:.0f}%"
+
+    @property
+    def population_share_shown(self):
+        return "–" if self.population_share is None else f"{self.population_share:.0f}%"
+
+
+@dataclass
+class Comparison:
+    title: str
+    rows: list[ComparisonRow]
+
+
+def _compare(title: str, labels: dict[str, str], people: dict[str, int], population: dict[str, int]) -> Comparison:
+    people_total = sum(people.values())
+    population_total = sum(population.values())
+    keys = [key for key in labels if key in people or key in population]
+    keys += sorted((set(people) | set(population)) - set(keys))
+    return Comparison(
+        title,
+        [
+            ComparisonRow(
+                label=labels.get(key, key),
+                people=people.get(key, 0),
+                people_share=100 * people.get(key, 0) / people_total if people_total else None,
+                population=population.get(key),
+                population_share=100 * population[key] / population_total if key in population else None,
+            )
+            for key in keys
+        ],
+    )
+
+
+def representativeness(user_ids=None) -> list[Comparison]:
+    """Members (or the people in ``user_ids``) by area, age band and need category, beside the
+    local SEND population figures the forum entered. Counts come from SQL, a few queries in all."""
+    profiles = ParentCarerProfile.objects.all()
+    if user_ids is not None:
+        profiles = profiles.filter(user_id__in=user_ids)
+    areas = {
+        row["postcode_district"]: row["n"]
+        for row in profiles.exclude(postcode_district="").values("postcode_district").annotate(n=Count("id"))
+    }
+    ages = {
+        row["age_band"]: row["n"]
+        for row in ChildAgeBand.objects.filter(profile__in=profiles)
+        .values("age_band")
+        .annotate(n=Count("profile", distinct=True))
+    }
+    needs = {
+        row["need"]: row["n"]
+        for row in ChildNeed.objects.filter(profile__in=profiles)
+        .values("need")
+        .annotate(n=Count("profile", distinct=True))
+    }
+    population: dict[str, dict[str, int]] = {key: {} for key in PopulationFigure.Dimension.values}
+    for figure in PopulationFigure.objects.all():
+        population[figure.dimension][figure.value] = figure.count
+    return [
+        _compare("Area (postcode district)", {}, areas, population["area"]),
+        _compare("Age band of children", dict(AgeBand.choices), ages, population["age_band"]),
+        _compare("Need category of children", dict(NeedCategory.choices), needs, population["need"]),
+    ]
+
+
+def activities_with_participants():
+    return (
+        Activity.objects.filter(participants__isnull=False)
+        .distinct()
+        .select_related("organisation")
+        .order_by("-happened_on", "-id")
+    )

@@ -13,7 +13,19 @@ from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
 from forum_portal.people.models import Organisation, User
 
-from .models import Activity, Booking, Event, Group, GroupMember, Interest, LadderStep, Opportunity, RepReport, RepSeat
+from .models import (
+    Activity,
+    Booking,
+    Event,
+    Group,
+    GroupMember,
+    Interest,
+    LadderStep,
+    Opportunity,
+    PopulationFigure,
+    RepReport,
+    RepSeat,
+)
 
 EVENT_FIELDS = [
     "title",
@@ -35,14 +47,43 @@ EVENT_FIELDS = [
 # --- Events ---------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def save_event(event: Event | None = None, *, by: User, **fields) -> Event:
-    """Create or change an event; its description is rendered to HTML here, once."""
-    event = event or Event(created_by=by)
+    """Create or change an event; its description is rendered to HTML here, once.
+
+    More places on a published event go to the people waiting, first come first served.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk) if event is not None else Event(created_by=by)
     for name, value in fields.items():
         setattr(event, name, value)
     event.description_html = render_markdown(event.description)
     event.full_clean()
     event.save()
+    if event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
+        taken = Booking.objects.filter(event=event, status=Booking.Status.BOOKED).count()
+        for _ in range(event.capacity - taken):
+            if _promote_from_waiting_list(event) is None:
+                break
+    return event
+
+
+@transaction.atomic
+def cancel_event(event: Event, *, by: User) -> Event:
+    """Cancel a published event and tell everyone booked or waiting. Bookings stay, for the record."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError("Only a published event can be cancelled.")
+    event.status = Event.Status.CANCELLED
+    event.save(update_fields=["status"])
+    for booking in Booking.objects.filter(event=event).exclude(status=Booking.Status.CANCELLED).select_related("user"):
+        queue_email(
+            kind="participation_bookings",
+            to=booking.user,
+            dedupe_key=f"participation:event-cancelled:{event.pk}:{booking.user_id}",
+            template="participation_event_cancelled",
+            context={"event": event, "booking": booking},
+        )
+    record_event("participation.event_cancelled", actor=by, obj=event)
     return event
 
 
@@ -200,6 +241,7 @@ def record_attendance(event: Event, *, attended: list[User], outcome: str, by: U
 
 
 def save_group(group: Group | None = None, *, by: User, **fields) -> Group:
+    """Create or change a group; its purpose is rendered to HTML here, once."""
     group = group or Group()
     for name, value in fields.items():
         setattr(group, name, value)
@@ -215,6 +257,11 @@ def add_group_member(group: Group, *, user: User, by: User) -> GroupMember:
     if created:
         record_event("participation.group_member_added", actor=by, obj=group, member=user.pk)
     return member
+
+
+def remove_group_member(member: GroupMember, *, by: User) -> None:
+    record_event("participation.group_member_removed", actor=by, obj=member.group, member=member.user_id)
+    member.delete()
 
 
 def save_opportunity(opportunity: Opportunity | None = None, *, by: User, **fields) -> Opportunity:
@@ -328,3 +375,22 @@ def log_activity(
     activity.save()
     record_event("participation.activity_logged", actor=by, obj=activity)
     return activity
+
+
+def change_activity(activity: Activity, *, by: User, **fields) -> Activity:
+    """Staff correct an entry or add its impact once it is known."""
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    activity.full_clean()
+    activity.save()
+    record_event("participation.activity_changed", actor=by, obj=activity)
+    return activity
+
+
+def set_population_figure(*, dimension: str, value: str, count: int, by: User) -> PopulationFigure:
+    """One figure per group: setting it again replaces the old number."""
+    figure, _ = PopulationFigure.objects.update_or_create(
+        dimension=dimension, value=value, defaults={"count": count, "updated_at": timezone.now()}
+    )
+    record_event("participation.population_figure_set", actor=by, obj=figure, count=count)
+    return figure

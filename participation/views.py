@@ -1,7 +1,9 @@
 from datetime import date
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -14,16 +16,20 @@ from forum_portal.people.views import PortalPermissionMixin
 from . import exports, ics, selectors, services
 from .forms import (
     ActivityForm,
+    AddGroupMemberForm,
     AttendanceForm,
     BookingForm,
     DecideInterestForm,
     EventForm,
+    GroupForm,
     InterestForm,
+    MemberFilterForm,
     OpportunityForm,
+    PopulationFigureForm,
     ReportPeriodForm,
     RepReportForm,
 )
-from .models import Booking, Event, Interest, Opportunity, RepSeat
+from .models import Activity, Booking, Event, Group, GroupMember, Interest, Opportunity, RepSeat
 
 
 def _first_error(error: ValidationError) -> str:
@@ -205,7 +211,7 @@ class OpportunityDetailView(FormView):
 
     def post(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect(f"/accounts/login/?next={request.path}")
+            return redirect_to_login(request.get_full_path())
         if not request.user.has_perm("participation.express_interest", self.opportunity):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
@@ -327,6 +333,23 @@ class EventPublishView(PortalPermissionMixin, View):
         return redirect("participation:event-manage", pk=pk)
 
 
+class EventCancelView(PortalPermissionMixin, TemplateView):
+    permission_required = "participation.cancel_event"
+    template_name = "participation/event_cancel.html"
+
+    def get_permission_object(self):
+        self.event = get_object_or_404(selectors.events_for_staff(), pk=self.kwargs["pk"])
+        return self.event
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "event": self.event}
+
+    def post(self, request, pk):
+        services.cancel_event(self.event, by=request.user)
+        messages.success(request, "The event is cancelled. We have emailed everyone who booked or was waiting.")
+        return redirect("participation:event-manage", pk=pk)
+
+
 class AttendanceView(PortalPermissionMixin, FormView):
     permission_required = "participation.record_attendance"
     template_name = "participation/attendance_form.html"
@@ -430,14 +453,28 @@ class ActivityListView(PortalPermissionMixin, TemplateView):
         return context
 
 
-class ActivityCreateView(PortalPermissionMixin, FormView):
+class ActivityFormView(PortalPermissionMixin, FormView):
     permission_required = "participation.manage_log"
     template_name = "participation/activity_form.html"
     form_class = ActivityForm
 
+    def dispatch(self, request, *args, **kwargs):
+        self.activity = get_object_or_404(Activity, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.activity}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "activity": self.activity}
+
     def form_valid(self, form):
-        services.log_activity(by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, "The activity is in the participation log.")
+        if self.activity is None:
+            services.log_activity(by=self.request.user, **form.cleaned_data)
+            messages.success(self.request, "The activity is in the participation log.")
+        else:
+            services.change_activity(self.activity, by=self.request.user, **form.cleaned_data)
+            messages.success(self.request, "The activity is saved.")
         return redirect("participation:activity-list")
 
 
@@ -470,3 +507,110 @@ class ReportView(PortalPermissionMixin, TemplateView):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="participation-{start}-to-{end}.{download}"'
         return response
+
+
+class MemberListView(PortalPermissionMixin, TemplateView):
+    """Members with filters on the data they consented to give, and a CSV of the same list."""
+
+    permission_required = "participation.view_members"
+    template_name = "participation/member_list.html"
+    page_size = 50
+
+    def get(self, request, *args, **kwargs):
+        form = MemberFilterForm(request.GET or None, areas=selectors.member_areas())
+        filters = {key: value for key, value in (form.cleaned_data.items() if form.is_valid() else []) if value}
+        profiles = selectors.members(**filters)
+        if kwargs.get("format") == "csv":
+            response = HttpResponse(
+                exports.members_csv(profiles, by=request.user, filters=filters), content_type="text/csv"
+            )
+            response["Content-Disposition"] = 'attachment; filename="forum-members.csv"'
+            return response
+        page = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        return self.render_to_response(
+            self.get_context_data(form=form, page=page, total=page.paginator.count, query=query.urlencode())
+        )
+
+
+class RepresentativenessView(PortalPermissionMixin, FormView):
+    """Members (or one activity's participants) beside the local SEND population."""
+
+    permission_required = "participation.view_members"
+    template_name = "participation/representativeness.html"
+    form_class = PopulationFigureForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activities = list(selectors.activities_with_participants())
+        chosen = next((a for a in activities if str(a.pk) == self.request.GET.get("activity")), None)
+        user_ids = chosen.participants.values("pk") if chosen else None
+        context.update(activities=activities, chosen=chosen, comparisons=selectors.representativeness(user_ids))
+        return context
+
+    def form_valid(self, form):
+        services.set_population_figure(by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "The figure is saved.")
+        return redirect("participation:representativeness")
+
+
+class StaffGroupListView(PortalPermissionMixin, TemplateView):
+    permission_required = "participation.manage_groups"
+    template_name = "participation/group_manage_list.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "groups": selectors.groups_for_staff()}
+
+
+class GroupFormView(PortalPermissionMixin, FormView):
+    permission_required = "participation.manage_groups"
+    template_name = "participation/group_form.html"
+    form_class = GroupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.group = get_object_or_404(Group, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.group}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "group": self.group}
+
+    def form_valid(self, form):
+        group = services.save_group(self.group, by=self.request.user, **form.cleaned_data)
+        messages.success(self.request, "The group is saved.")
+        return redirect("participation:group-manage", pk=group.pk)
+
+
+class GroupManageView(PortalPermissionMixin, FormView):
+    """A group's members as staff see them: add a member by email, remove one."""
+
+    permission_required = "participation.manage_groups"
+    template_name = "participation/group_manage.html"
+    form_class = AddGroupMemberForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.group = get_object_or_404(Group.objects.select_related("organisation"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(group=self.group, members=selectors.members_of_group(self.group))
+        return context
+
+    def form_valid(self, form):
+        services.add_group_member(self.group, user=form.user, by=self.request.user)
+        messages.success(self.request, f"{form.user} is in the group.")
+        return redirect("participation:group-manage", pk=self.group.pk)
+
+
+class GroupMemberRemoveView(PortalPermissionMixin, View):
+    permission_required = "participation.manage_groups"
+
+    def post(self, request, pk):
+        member = get_object_or_404(GroupMember.objects.select_related("group", "user"), pk=pk)
+        services.remove_group_member(member, by=request.user)
+        messages.success(request, f"{member.user} is no longer in the group.")
+        return redirect("participation:group-manage", pk=member.group_id)

@@ -1,6 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
@@ -297,3 +299,24 @@ def test_tag_answer_refuses_a_theme_of_another_consultation():
     services.tag_answer(answer, themes=[services.create_theme(consultation, name="  Travel  time ")])
 
     assert list(answer.themes.values_list("name", flat=True)) == ["Travel time"]
+
+
+def test_reply_email_waits_for_the_end_of_quiet_hours():
+    consultation = closed_consultation()
+    parent = ParentCarerFactory()
+    Response.objects.create(
+        consultation=consultation, user=parent, status="submitted", submitted_at=timezone.now(), hear_back=True
+    )
+    officer = OfficerFactory()
+    reply = services.reply_for(consultation)
+    services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome=ReplyItem.Outcome.CHANGED)
+    uk = ZoneInfo("Europe/London")
+
+    evening = (timezone.now() + timedelta(days=2)).astimezone(uk).date()
+
+    with time_machine.travel(datetime.combine(evening, time(22, 30), tzinfo=uk)):
+        services.publish_reply(reply, by=officer)
+
+    email = OutgoingEmail.objects.get(kind="consultation_reply")
+    assert email.not_before == datetime.combine(evening + timedelta(days=1), time(8, 0), tzinfo=uk)
+    assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"

@@ -59,6 +59,13 @@ EVENT_MATRIX = {
         "booking_closed": set(),
         "past": set(),
     },
+    "participation.cancel_event": {
+        "draft": set(),
+        "published": {"staff"},
+        "cancelled": set(),
+        "booking_closed": {"staff"},
+        "past": set(),
+    },
     "participation.record_attendance": {
         "draft": set(),
         "published": {"staff"},

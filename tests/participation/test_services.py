@@ -293,3 +293,39 @@ def test_log_activity_is_audited():
     )
 
     assert AuditEvent.objects.get(action="participation.activity_logged").object_id == str(activity.pk)
+
+
+def test_more_places_on_a_published_event_go_to_the_people_waiting(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    BookingFactory(event=event)
+    first, second, third = (
+        BookingFactory(event=event, status="waitlisted", requested_at=timezone.now() - timedelta(minutes=n))
+        for n in (30, 20, 10)
+    )
+    fields = {name: getattr(event, name) for name in services.EVENT_FIELDS} | {"capacity": 3}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_event(event, by=ForumStaffFactory(), **fields)
+
+    statuses = dict(Booking.objects.filter(status="waitlisted").values_list("pk", "status"))
+    assert statuses == {third.pk: "waitlisted"}
+    assert sorted(OutgoingEmail.objects.values_list("recipient", flat=True)) == sorted(
+        [first.user.email, second.user.email]
+    )
+
+
+def test_cancel_event_tells_everyone_booked_or_waiting_once(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    booked = BookingFactory(event=event)
+    waiting = BookingFactory(event=event, status="waitlisted")
+    BookingFactory(event=event, status="cancelled")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_event(event, by=ForumStaffFactory())
+
+    assert Event.objects.get(pk=event.pk).status == "cancelled"
+    assert sorted(OutgoingEmail.objects.values_list("recipient", "subject")) == sorted(
+        [(booked.user.email, f"Cancelled: {event.title}"), (waiting.user.email, f"Cancelled: {event.title}")]
+    )
+    with pytest.raises(ValidationError):
+        services.cancel_event(event, by=ForumStaffFactory())

@@ -238,7 +238,7 @@ def test_event_manage_page_queries(staff_client, django_assert_num_queries, coun
     BookingFactory.create_batch(count, event=event)
     BookingFactory.create_batch(count, event=event, status="waitlisted")
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = staff_client.get(reverse("participation:event-manage", args=[event.pk]))
 
     assert f"Booked ({count})" in response.content.decode()
@@ -463,3 +463,85 @@ def test_report_suppresses_small_counts_and_downloads_as_xlsx(staff_client):
 def test_report_refused_to_members(client, parent):
     assert client.get(reverse("participation:report")).status_code == 403
     assert client.get(reverse("participation:report-download", args=["xlsx"])).status_code == 403
+
+
+def test_staff_change_an_event(staff_client):
+    event = EventFactory(title="Old title")
+    start = timezone.localtime(event.starts_at)
+    data = {
+        "title": "New title",
+        "kind": event.kind,
+        "description": "New words",
+        "organisation": event.organisation_id,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "address": event.address,
+        "capacity": "0",
+    }
+
+    response = staff_client.post(reverse("participation:event-edit", args=[event.pk]), data)
+    assert "An event needs at least 1 place" in response.content.decode()
+
+    staff_client.post(reverse("participation:event-edit", args=[event.pk]), data | {"capacity": "4"})
+    event.refresh_from_db()
+    assert (event.title, event.capacity, event.description_html) == (
+        "New title",
+        4,
+        '<p class="govuk-body">New words</p>',
+    )
+
+
+def test_activity_hours_cannot_be_negative(staff_client):
+    response = staff_client.post(
+        reverse("participation:activity-create"),
+        {
+            "title": "Drop-in",
+            "kind": "event",
+            "happened_on": timezone.localdate().isoformat(),
+            "organisation": OrganisationFactory().pk,
+            "ladder_step": "participation",
+            "parent_carers_involved": "3",
+            "hours": "-1",
+        },
+    )
+
+    assert "Hours cannot be less than 0" in response.content.decode()
+    assert Activity.objects.count() == 0
+
+
+def test_my_involvement_says_when_an_event_is_cancelled(client, parent):
+    BookingFactory(user=parent, event=EventFactory(title="Cancelled morning", status="cancelled"))
+
+    content = client.get(reverse("participation:involvement")).content.decode()
+
+    assert "Cancelled morning, " in content
+    assert ": the event is cancelled" in content
+
+
+def test_visitor_expressing_interest_is_sent_to_sign_in(client):
+    opportunity = OpportunityFactory()
+
+    response = client.post(opportunity.get_absolute_url(), {"statement": "Hello"})
+
+    assert response.url == f"{reverse('account_login')}?next={opportunity.get_absolute_url()}"
+    assert Interest.objects.count() == 0
+
+
+def test_staff_add_the_impact_to_a_logged_activity(staff_client):
+    activity = ActivityFactory(impact="")
+    data = {
+        "title": activity.title,
+        "kind": activity.kind,
+        "happened_on": activity.happened_on.isoformat(),
+        "organisation": activity.organisation_id,
+        "ladder_step": activity.ladder_step,
+        "parent_carers_involved": "6",
+        "hours": "2",
+        "impact": "The council added evening sessions",
+    }
+
+    response = staff_client.post(reverse("participation:activity-edit", args=[activity.pk]), data)
+
+    assert response.url == reverse("participation:activity-list")
+    assert Activity.objects.get(pk=activity.pk).impact == "The council added evening sessions"
+    assert AuditEvent.objects.filter(action="participation.activity_changed").count() == 1

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import urljoin
+
+from .walker import OK, request_leaving_no_trace
 
 
 @dataclass
@@ -84,3 +87,36 @@ def post_forms(html: str) -> list[Form]:
     parser = _FormParser()
     parser.feed(html)
     return parser.forms
+
+
+# Forms left out of the generated-data and upload tests, and why.
+NOT_FUZZED = {
+    "account_logout": "signs the person out; has no fields",
+}
+# Who opens each page to find its forms: the first of these the table lets in.
+FUZZ_ROLE_ORDER = ("parent", "officer", "staff", "visitor", "other_parent", "other_officer", "admin")
+
+
+def forms_to_fuzz(world, tables, clients):
+    """(URL, person, form) for every POST form on every page a person may open, admin aside."""
+    found = []
+    seen = set()
+    for name, table in tables.items():
+        if name == "admin":
+            continue  # Django's own admin forms, for forum admins only
+        for row in table.rows:
+            if row.key in NOT_FUZZED:
+                continue
+            role = next((role for role in FUZZ_ROLE_ORDER if row.expect[role] is OK), None)
+            if role is None:
+                continue
+            url = row.url(world)
+            response = request_leaving_no_trace(clients[role], url)
+            if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+                continue
+            for form in post_forms(response.content.decode()):
+                action = urljoin(url, form.action) if form.action else url
+                if (action, tuple(form.fields)) not in seen:
+                    seen.add((action, tuple(form.fields)))
+                    found.append((row.key, action, role, form))
+    return found

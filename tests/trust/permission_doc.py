@@ -34,7 +34,9 @@ def generated() -> str:
         "sign in, `403` refused, `404` as if it did not exist (private things), `302 to …` sent elsewhere.",
         "A page's row may appear once per state of the objects it shows. The walker in",
         "`tests/trust/test_permissions.py` requests every URL the resolver knows, as each person, and",
-        "fails on any URL without a row.",
+        "fails on any URL without a row. The Django admin's add, history and delete pages are requested",
+        "as the visitor and the forum admin only: the admin site's one check turns everyone else away",
+        "before any page's own code, as the walk of its list and change pages shows.",
         "",
         "Columns: " + ", ".join(f"**{index}** {ROLE_TITLES[role]}" for index, role in enumerate(ROLES, 1)) + ".",
     ]

@@ -3,15 +3,23 @@
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from consultations.models import ConsultationEvent, ReplyUpdate
 from forum_portal.audit.services import record_event
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 from forum_portal.people.models import ConsentRecord, DataExport
+from information.models import ArticleRevision, TopicSubscription
+from participation.models import GroupMember
+from participation.services import file_rep_report
+from tests.factories.information import ContactFactory
+from tests.factories.participation import ActivityFactory
 
+from . import permission_table_coproduction
 from .walker import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, admin_model, redirect, row
 
 
 def build(world):
-    """One row of every model the admin shows, for its change, history and delete pages."""
+    """One row of every model the admin shows, for its change, history and delete pages.
+    Runs after every other table's build, so their objects are there too."""
     Group.objects.create(name="Trust test group")
     ConsentRecord.objects.create(user=world.parent, purpose=ConsentRecord.Purpose.PRIVACY_NOTICE, given=True)
     export = DataExport.objects.create(user=world.parent, expires_at=timezone.now())
@@ -25,6 +33,16 @@ def build(world):
     )
     EmailOptOut.objects.create(email=world.parent.email, kind="trust_news")
     record_event("data_export.requested", actor=world.parent, obj=export)
+    # Rows the rungs' services make along the way, which their tables' objects did not need.
+    ArticleRevision.objects.create(article=world.guide, by=world.staff, action="published")
+    TopicSubscription.objects.create(user=world.parent, topic=world.topic)
+    ContactFactory(service=world.service)
+    ConsultationEvent.objects.create(consultation=world.consultations["closed"], action="approved", by=world.staff)
+    ReplyUpdate.objects.create(reply=world.reply_item.reply, item=world.reply_item, text="Started.", by=world.officer)
+    GroupMember.objects.create(group=world.group, user=world.parent)
+    file_rep_report(world.seat, meeting_on=timezone.localdate(), took_in="a", decided="b", report_back="c")
+    ActivityFactory(organisation=world.owning_organisation)
+    permission_table_coproduction.build(world)
 
 
 ROWS = [
@@ -73,4 +91,35 @@ ROWS = [
     *admin_model("notify.emailoptout"),
     # The audit trail cannot be written or deleted by hand.
     *admin_model("audit.auditevent", add=FORBIDDEN, delete=FORBIDDEN),
+    # The rungs' own models: forum admins may change and delete them all.
+    *admin_model("information.topic"),
+    *admin_model("information.article"),
+    *admin_model("information.articlerevision"),
+    *admin_model("information.attachment"),
+    *admin_model("information.topicsubscription"),
+    *admin_model("information.taxonomy"),
+    *admin_model("information.taxonomyterm"),
+    *admin_model("information.serviceorganisation"),
+    *admin_model("information.service"),
+    *admin_model("information.location"),
+    *admin_model("information.contact"),
+    *admin_model("consultations.consultation"),
+    *admin_model("consultations.question"),
+    *admin_model("consultations.response"),
+    *admin_model("consultations.answer"),
+    *admin_model("consultations.theme"),
+    *admin_model("consultations.consultationevent"),
+    *admin_model("consultations.reply"),
+    *admin_model("consultations.replyitem"),
+    *admin_model("consultations.replyupdate"),
+    *admin_model("participation.event"),
+    *admin_model("participation.booking"),
+    *admin_model("participation.group"),
+    *admin_model("participation.groupmember"),
+    *admin_model("participation.opportunity"),
+    *admin_model("participation.interest"),
+    *admin_model("participation.repseat"),
+    *admin_model("participation.repreport"),
+    *admin_model("participation.activity"),
+    *permission_table_coproduction.ADMIN_ROWS,
 ]

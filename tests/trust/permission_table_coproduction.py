@@ -1,10 +1,131 @@
-"""The coproduction rung's pages."""
+"""The coproduction rung's pages.
 
-from .walker import row  # noqa: F401 - rows are added as the rung's pages are written
+The world has two projects, one team-only and one public, each with the same team: the parent is
+the parent-carer lead and the officer the professional lead. Everyone else is outside the team.
+Pages that only take a form's POST answer 405 to a GET from people who may use them.
+"""
+
+from django.utils import timezone
+
+from coproduction import services
+from coproduction.models import Project, Side
+
+from .walker import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, admin_model, row
 
 
 def build(world):
-    """Add the objects, in each state, that this table's rows request."""
+    """A team-only and a public project, each with an agenda item, meeting, action and document."""
+    for attribute, visibility in [("private_project", Project.Visibility.TEAM), ("public_project", "public")]:
+        project = services.create_project(
+            title=f"Trust {attribute.replace('_', ' ')}", aims="Aims", visibility=visibility, by=world.staff
+        )
+        parent = services.add_team_member(
+            project, user=world.parent, side=Side.PARENT_CARER, is_lead=True, by=world.staff
+        )
+        officer = services.add_team_member(
+            project, user=world.officer, side=Side.PROFESSIONAL, is_lead=True, by=world.staff
+        )
+        item = services.propose_agenda_item(project, by=parent, title="Waiting lists")
+        meeting = services.record_meeting(
+            project, by=officer, title="First", held_on=timezone.localdate(), attendees=[parent, officer]
+        )
+        action = services.add_action(project, by=parent, description="Call", owner=officer, due_on=timezone.localdate())
+        document = services.start_document(project, by=parent, title="Charter", body="Text")
+        services.sign_off_version(document.latest_version, by=parent)
+        services.comment_on_version(document.latest_version, by=officer, text="Fine")
+        services.record_decision(project, by=parent, text="Publish a guide", agreed_by=[parent, officer])
+        services.rate_project(project, by=parent, welcome=4, value=4, communicate=4, partnership=4)
+        setattr(world, attribute, project)
+        setattr(world, f"{attribute}_objects", {
+            "member": officer.pk, "item": item.pk, "meeting": meeting.pk, "action": action.pk,
+            "document": document.pk,
+        })  # fmt: skip
 
 
-ROWS: list = []
+def _private(**extra):
+    return lambda world: {
+        "slug": world.private_project.slug,
+        **{k: world.private_project_objects[v] for k, v in extra.items()},
+    }
+
+
+def _public(**extra):
+    return lambda world: {
+        "slug": world.public_project.slug,
+        **{k: world.public_project_objects[v] for k, v in extra.items()},
+    }
+
+
+TEAM_ONLY = "a team-only project"
+TEAM = {"parent": OK, "officer": OK}  # the two leads
+# Working pages: the team only; a forum admin (whose superuser status passes every check) too is
+# kept out, since only the team works in a project.
+WORK = {"visitor": LOGIN, **TEAM, "others": NOT_FOUND}
+WORK_POST = {"visitor": LOGIN, "parent": NOT_ALLOWED, "officer": NOT_ALLOWED, "others": NOT_FOUND}
+MANAGE = {"visitor": LOGIN, **TEAM, "staff": OK, "admin": OK, "others": NOT_FOUND}
+
+ROWS = [
+    row("coproduction:project-list", everyone=OK),
+    row("coproduction:project-create", visitor=LOGIN, staff=OK, admin=OK, others=FORBIDDEN),
+    row("coproduction:project-detail", state=TEAM_ONLY, kwargs=_private(), **MANAGE),
+    row("coproduction:project-detail", state="a public project", kwargs=_public(), everyone=OK),
+    row("coproduction:project-edit", state=TEAM_ONLY, kwargs=_private(), **MANAGE),
+    row("coproduction:team", state=TEAM_ONLY, kwargs=_private(), **MANAGE),
+    row(
+        "coproduction:team-member-change",
+        state=TEAM_ONLY,
+        kwargs=_private(pk="member"),
+        visitor=LOGIN,
+        parent=NOT_ALLOWED,
+        officer=NOT_ALLOWED,
+        staff=NOT_ALLOWED,
+        admin=NOT_ALLOWED,
+        others=NOT_FOUND,
+    ),
+    row("coproduction:team-leave", state=TEAM_ONLY, kwargs=_private(), **WORK_POST),
+    row("coproduction:team-show-name", state=TEAM_ONLY, kwargs=_private(), **WORK_POST),
+    row("coproduction:agenda", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    # A public project's summary is open; its workspace is still the team's.
+    row("coproduction:agenda", state="a public project", kwargs=_public(), **WORK),
+    row("coproduction:agenda-agree", state=TEAM_ONLY, kwargs=_private(pk="item"), **WORK_POST),
+    row("coproduction:agenda-park", state=TEAM_ONLY, kwargs=_private(pk="item"), **WORK),
+    row("coproduction:meeting-list", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:meeting-create", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:meeting-detail", state=TEAM_ONLY, kwargs=_private(pk="meeting"), **WORK),
+    row("coproduction:decisions", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:actions", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:action-done", state=TEAM_ONLY, kwargs=_private(pk="action"), **WORK_POST),
+    row("coproduction:cornerstones", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:activity", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:document-list", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:document-create", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:document-detail", state=TEAM_ONLY, kwargs=_private(pk="document"), **WORK),
+    row("coproduction:document-edit", state=TEAM_ONLY, kwargs=_private(pk="document"), **WORK),
+    row("coproduction:document-compare", state=TEAM_ONLY, kwargs=_private(pk="document"), **WORK),
+    row(
+        "coproduction:document-sign-off",
+        state=TEAM_ONLY,
+        kwargs=lambda world: {**_private(pk="document")(world), "number": 1},
+        **WORK_POST,
+    ),
+]
+
+
+# The admin's pages of this rung's models, listed in permission_table_admin.py, whose build calls
+# this table's build so each model has a row to open.
+ADMIN_ROWS = [
+    *admin_model("coproduction.project"),
+    *admin_model("coproduction.teammember"),
+    *admin_model("coproduction.agendaitem"),
+    *admin_model("coproduction.meeting"),
+    *admin_model("coproduction.decision"),
+    *admin_model("coproduction.action"),
+    *admin_model("coproduction.document"),
+    # Versions are made by saving a document, which renders the text; they are never changed.
+    *admin_model("coproduction.documentversion", add=FORBIDDEN),
+    *admin_model("coproduction.signoff"),
+    *admin_model("coproduction.documentcomment"),
+    *admin_model("coproduction.cornerstonesrating"),
+    # The record of who changed what cannot be written or deleted by hand.
+    *admin_model("coproduction.activity", add=FORBIDDEN, delete=FORBIDDEN),
+]

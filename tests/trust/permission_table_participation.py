@@ -1,10 +1,101 @@
-"""The participation rung's pages."""
+"""The participation rung: events and bookings, working groups, calls for parent reps and their
+reports, each member's involvement, and forum staff's pages for running them."""
 
-from .walker import row  # noqa: F401 - rows are added as the rung's pages are written
+from datetime import timedelta
+
+from django.utils import timezone
+
+from participation.models import Event
+from tests.factories.participation import (
+    BookingFactory,
+    EventFactory,
+    GroupFactory,
+    InterestFactory,
+    OpportunityFactory,
+    RepSeatFactory,
+)
+
+from .walker import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, redirect, redirect_matching, row
+
+STAFF_ONLY = {"visitor": LOGIN, "staff": OK, "admin": OK, "others": FORBIDDEN}
+STAFF_ONLY_POST = {"visitor": LOGIN, "staff": NOT_ALLOWED, "admin": NOT_ALLOWED, "others": FORBIDDEN}
 
 
 def build(world):
-    """Add the objects, in each state, that this table's rows request."""
+    world.event = EventFactory(title="Coffee morning")
+    world.draft_event = EventFactory(title="Draft workshop", status=Event.Status.DRAFT, published_at=None)
+    world.booking = BookingFactory(event=world.event, user=world.parent)
+    world.group = GroupFactory(name="Short breaks group", slug="short-breaks", organisation=world.owning_organisation)
+    world.opportunity = OpportunityFactory(group=world.group)
+    world.closed_opportunity = OpportunityFactory(group=world.group, closes_on=timezone.localdate() - timedelta(days=1))
+    world.interest = InterestFactory(opportunity=world.opportunity, user=world.other_parent)
+    world.seat = RepSeatFactory(group=world.group, user=world.parent)
 
 
-ROWS: list = []
+def by_pk(name):
+    return lambda world: {"pk": getattr(world, name).pk}
+
+
+ROWS = [
+    row("participation:index", everyone=OK),
+    row("participation:event-list", everyone=OK),
+    row("participation:event-feed", everyone=OK),
+    row("participation:event-detail", state="published", kwargs=by_pk("event"), everyone=OK),
+    row("participation:event-detail", state="draft", kwargs=by_pk("draft_event"), staff=OK, admin=OK, others=NOT_FOUND),
+    row(
+        "participation:event-book",
+        state="published, places left; the parent has a place",
+        kwargs=by_pk("event"),
+        visitor=LOGIN,
+        parent=redirect_matching("the event's page", r"/get-involved/events/\d+/"),
+        other_parent=OK,
+        admin=OK,
+        others=redirect("people:join"),
+    ),
+    row("participation:event-calendar", state="published", kwargs=by_pk("event"), everyone=OK),
+    row(
+        "participation:event-calendar", state="draft", kwargs=by_pk("draft_event"), staff=OK, admin=OK, others=NOT_FOUND
+    ),
+    row(
+        "participation:booking-cancel",
+        state="the parent's booking",
+        kwargs=by_pk("booking"),
+        parent=OK,
+        others=NOT_FOUND,
+    ),
+    row("participation:group-list", everyone=OK),
+    row("participation:group-detail", kwargs=lambda world: {"slug": world.group.slug}, everyone=OK),
+    row("participation:opportunity-detail", state="open", kwargs=by_pk("opportunity"), everyone=OK),
+    row("participation:opportunity-detail", state="closed", kwargs=by_pk("closed_opportunity"), everyone=OK),
+    row(
+        "participation:repreport-create",
+        state="the parent's seat",
+        kwargs=by_pk("seat"),
+        visitor=LOGIN,
+        parent=OK,
+        admin=OK,
+        others=FORBIDDEN,
+    ),
+    row(
+        "participation:involvement",
+        visitor=LOGIN,
+        parent=OK,
+        other_parent=OK,
+        admin=OK,
+        others=redirect("people:join"),
+    ),
+    row("participation:event-manage-list", **STAFF_ONLY),
+    row("participation:event-create", **STAFF_ONLY),
+    row("participation:event-manage", kwargs=by_pk("event"), **STAFF_ONLY),
+    row("participation:event-edit", kwargs=by_pk("event"), **STAFF_ONLY),
+    row("participation:event-publish", state="draft", kwargs=by_pk("draft_event"), **STAFF_ONLY_POST),
+    row("participation:event-attendance", state="published", kwargs=by_pk("event"), **STAFF_ONLY),
+    row("participation:opportunity-manage-list", **STAFF_ONLY),
+    row("participation:opportunity-create", **STAFF_ONLY),
+    row("participation:opportunity-manage", kwargs=by_pk("opportunity"), **STAFF_ONLY),
+    row("participation:interest-decide", kwargs=by_pk("interest"), **STAFF_ONLY),
+    row("participation:activity-list", **STAFF_ONLY),
+    row("participation:activity-create", **STAFF_ONLY),
+    row("participation:report", **STAFF_ONLY),
+    row("participation:report-download", state="CSV", kwargs=lambda world: {"format": "csv"}, **STAFF_ONLY),
+]

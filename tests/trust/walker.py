@@ -104,6 +104,7 @@ class Row:
     state: str = ""
     kwargs: Callable | None = None  # world -> the URL's arguments
     path: Callable | None = None  # world -> the path, for URLs without a name
+    requested_as: tuple[str, ...] = ROLES  # the people the walk sends; the others are as documented
 
     def url(self, world) -> str:
         if self.path is not None:
@@ -120,6 +121,7 @@ def row(
     everyone: Outcome | None = None,
     signed_in: Outcome | None = None,
     others: Outcome | None = None,
+    requested_as: tuple[str, ...] = ROLES,
     **by_role: Outcome,
 ) -> Row:
     unknown = set(by_role) - set(ROLES)
@@ -131,7 +133,7 @@ def row(
         if outcome is None:
             raise ValueError(f"{key} [{state}]: no answer for {role}; name it, or give signed_in= or others=")
         expect[role] = outcome
-    return Row(key=key, expect=expect, state=state, kwargs=kwargs, path=path)
+    return Row(key=key, expect=expect, state=state, kwargs=kwargs, path=path, requested_as=requested_as)
 
 
 def admin_model(label: str, *, obj: Callable | None = None, **admin_answers: Outcome) -> list[Row]:
@@ -152,6 +154,8 @@ def admin_model(label: str, *, obj: Callable | None = None, **admin_answers: Out
             raise LookupError(f"The world has no {label} for its admin pages: give admin_model({label!r}) an obj=")
         return {"object_id": str(found.pk)}
 
+    # The list and change pages are requested as everyone; the others as the visitor and the forum
+    # admin only (the admin site's one check sends everyone else away before any page's own code).
     rows = []
     for action in ("changelist", "add", "change", "history", "delete"):
         rows.append(
@@ -161,6 +165,7 @@ def admin_model(label: str, *, obj: Callable | None = None, **admin_answers: Out
                 kwargs=None if action in ("changelist", "add") else object_id,
                 admin=admin_answers.get(action, OK),
                 others=LOGIN,
+                requested_as=ROLES if action in ("changelist", "change") else ("visitor", "admin"),
             )
         )
     rows.append(
@@ -172,6 +177,7 @@ def admin_model(label: str, *, obj: Callable | None = None, **admin_answers: Out
             if admin_answers.get("change", OK) is OK
             else admin_answers["change"],
             others=LOGIN,
+            requested_as=("visitor", "admin"),
         )
     )
     return rows
@@ -246,7 +252,8 @@ def load_tables(world=None) -> dict[str, SimpleNamespace]:
     """Every table; with a ``world``, each table's objects are added to it."""
     tables = {name: load_table(name) for name in TABLES}
     if world is not None:
-        for table in tables.values():
+        # The admin's build comes last: it adds rows of models that other tables' objects need.
+        for table in sorted(tables.values(), key=lambda table: table.name == "admin"):
             if table.build:
                 table.build(world)
     return tables

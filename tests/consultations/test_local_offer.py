@@ -1,0 +1,165 @@
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from consultations import services
+from consultations.models import LocalOfferComment
+from consultations.selectors import answers_of_person
+from tests.factories import ForumStaffFactory, OfficerFactory, OrganisationFactory, ParentCarerFactory
+from tests.factories.consultations import open_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return ForumStaffFactory()
+
+
+@pytest.fixture
+def round_(staff):
+    council = OrganisationFactory(slug="brookshire-council", name="Brookshire Council")
+    return services.start_local_offer_round(organisation=council, by=staff)
+
+
+def test_a_round_is_open_for_a_year_with_the_reply_due_twelve_weeks_later(round_, staff):
+    assert round_.phase() == "open"
+    assert round_.closes_at - round_.opens_at == timedelta(days=365)
+    assert round_.reply_due_at == round_.closes_at + timedelta(weeks=12)
+    with pytest.raises(ValidationError):
+        services.start_local_offer_round(organisation=round_.organisation, by=staff)
+
+
+def test_only_a_local_authority_has_a_local_offer(staff):
+    with pytest.raises(ValidationError):
+        services.start_local_offer_round(organisation=OrganisationFactory(kind="nhs"), by=staff)
+
+
+def test_moderation_keeps_out_comments_with_a_reason(round_, staff):
+    comment = services.add_local_offer_comment(round_, aspect="missing", text="No list of holiday clubs.", user=None)
+
+    with pytest.raises(ValidationError):
+        services.moderate_comment(comment, decision="individual", by=staff)
+    services.moderate_comment(comment, decision="individual", reason="About one school's place.", by=staff)
+
+    comment.refresh_from_db()
+    assert (comment.moderation, comment.moderation_reason, comment.moderated_by) == (
+        "individual",
+        "About one school's place.",
+        staff,
+    )
+
+
+def test_no_comments_after_the_round_closes(round_):
+    with pytest.raises(services.ConsultationClosedError):
+        services.add_local_offer_comment(
+            round_, aspect="content", text="Late", user=None, now=round_.closes_at + timedelta(minutes=1)
+        )
+
+
+def test_permissions_for_comments_and_moderation(round_, staff):
+    ordinary = open_consultation()
+    people = {
+        "visitor": AnonymousUser(),
+        "parent": ParentCarerFactory(),
+        "officer": OfficerFactory(membership__organisation=round_.organisation),
+        "staff": staff,
+    }
+
+    assert {name for name, user in people.items() if user.has_perm("consultations.comment_local_offer", round_)} == {
+        "visitor",
+        "parent",
+        "officer",
+        "staff",
+    }
+    assert {n for n, u in people.items() if u.has_perm("consultations.moderate_local_offer", round_)} == {"staff"}
+    assert not staff.has_perm("consultations.moderate_local_offer", ordinary)
+    assert not people["parent"].has_perm("consultations.comment_local_offer", ordinary)
+    assert not people["parent"].has_perm("consultations.answer_consultation", round_)
+
+
+def test_only_publishable_comments_reach_the_public_page(client, round_, staff):
+    client.post(
+        reverse("consultations:local-offer-comment", args=[round_.pk]),
+        {"aspect": "accessibility", "text": "The search does not find short breaks."},
+    )
+    client.post(
+        reverse("consultations:local-offer-comment", args=[round_.pk]),
+        {"aspect": "content", "text": "My son's school refused him."},
+    )
+    publishable, individual = LocalOfferComment.objects.order_by("pk")
+    client.force_login(staff)
+    moderate = reverse("consultations:local-offer-moderate", args=[round_.pk])
+    refused = client.post(moderate, {"comment": individual.pk, f"comment-{individual.pk}-decision": "individual"})
+    assert "Say why the comment is kept out" in refused.content.decode()
+    client.post(
+        moderate,
+        {
+            "comment": individual.pk,
+            f"comment-{individual.pk}-decision": "individual",
+            f"comment-{individual.pk}-reason": "About one child.",
+        },
+    )
+    client.post(moderate, {"comment": publishable.pk, f"comment-{publishable.pk}-decision": "publishable"})
+    client.logout()
+
+    content = client.get(round_.get_absolute_url()).content.decode()
+
+    assert "The search does not find short breaks." in content
+    assert "My son&#x27;s school refused him." not in content and "refused him" not in content
+
+
+def test_moderation_page_query_count_is_the_same_for_one_and_five(client, round_, staff, django_assert_num_queries):
+    services.add_local_offer_comment(round_, aspect="content", text="One", user=None)
+    client.force_login(staff)
+    moderate = reverse("consultations:local-offer-moderate", args=[round_.pk])
+    client.get(moderate)
+    with django_assert_num_queries(9) as one:
+        client.get(moderate)
+    for n in range(4):
+        services.add_local_offer_comment(round_, aspect="content", text=f"More {n}", user=None)
+    with django_assert_num_queries(len(one.captured_queries)):
+        content = client.get(moderate).content.decode()
+    assert content.count("Save decision") == 5
+
+
+def test_comments_are_in_my_data_and_lose_the_person_on_deletion(round_):
+    parent = ParentCarerFactory()
+    comment = services.add_local_offer_comment(round_, aspect="missing", text="Nothing on transport.", user=parent)
+
+    rows = answers_of_person(parent)
+    services.anonymise_responses(parent)
+
+    assert [(row["question"], row["answer"]) for row in rows] == [
+        ("Something that is missing", "Nothing on transport.")
+    ]
+    comment.refresh_from_db()
+    assert comment.user is None
+
+
+def test_staff_dashboard_counts_comments_to_moderate(client, round_, staff):
+    services.add_local_offer_comment(round_, aspect="content", text="One", user=None)
+    client.force_login(staff)
+
+    assert "1 Local Offer comment to moderate" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_public_round_page_query_count_is_the_same_for_one_and_five_comments(
+    client, round_, staff, django_assert_num_queries
+):
+    def add_published(n):
+        for i in range(n):
+            comment = services.add_local_offer_comment(round_, aspect="content", text=f"Comment {i}", user=None)
+            services.moderate_comment(comment, decision="publishable", by=staff)
+
+    add_published(1)
+    client.get(round_.get_absolute_url())
+    with django_assert_num_queries(3) as one:
+        client.get(round_.get_absolute_url())
+    add_published(4)
+    with django_assert_num_queries(len(one.captured_queries)):
+        content = client.get(round_.get_absolute_url()).content.decode()
+    assert content.count("<br>Comment ") == 5

@@ -1,0 +1,317 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from coproduction import services
+from coproduction.models import Activity, AgendaItem, Document, Project, Side, TeamMember
+from forum_portal.audit.models import AuditEvent
+from forum_portal.notify.models import EmailOptOut, OutgoingEmail
+from tests.factories.coproduction import project_with_team
+from tests.factories.people import ForumStaffFactory, OfficerFactory, ParentCarerFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def team():
+    return project_with_team()
+
+
+# --- Projects and teams ---------------------------------------------------------------------------
+
+
+def test_create_project_renders_aims_and_records_who():
+    staff = ForumStaffFactory()
+    project = services.create_project(title="Short breaks", aims="# Aims\nBetter *breaks*", by=staff)
+    assert project.slug == "short-breaks"
+    assert (
+        project.aims_html == '<h2 class="govuk-heading-m">Aims</h2>\n<p class="govuk-body">Better <em>breaks</em></p>'
+    )
+    assert project.visibility == Project.Visibility.TEAM
+    assert list(Activity.objects.filter(project=project).values_list("actor", "summary")) == [
+        (staff.pk, "set up the project")
+    ]
+    assert AuditEvent.objects.filter(action="coproduction.project_created", actor=staff).count() == 1
+    second = services.create_project(title="Short breaks", aims="Again", by=staff)
+    assert second.slug == "short-breaks-2"
+
+
+def test_add_team_member_checks_the_side(team):
+    staff = ForumStaffFactory()
+    with pytest.raises(ValidationError) as error:
+        services.add_team_member(team.project, user=OfficerFactory(), side=Side.PARENT_CARER, by=staff)
+    assert error.value.code == "not_parent_carer"
+    with pytest.raises(ValidationError) as error:
+        services.add_team_member(team.project, user=ParentCarerFactory(), side=Side.PROFESSIONAL, by=staff)
+    assert error.value.code == "not_professional"
+    with pytest.raises(ValidationError) as error:
+        services.add_team_member(team.project, user=team.parent.user, side=Side.PARENT_CARER, by=staff)
+    assert error.value.code == "already_member"
+    assert TeamMember.objects.filter(project=team.project).count() == 4
+
+
+def test_person_who_left_comes_back_on_the_same_row(team):
+    services.remove_team_member(team.parent, by=team.parent.user)
+    team.parent.refresh_from_db()
+    assert team.parent.left_at is not None
+    assert team.parent.user.has_perm("coproduction.work_in_project", team.project) is False
+
+    again = services.add_team_member(
+        team.project, user=team.parent.user, side=Side.PARENT_CARER, is_lead=True, by=team.parent_lead.user
+    )
+    assert again.pk == team.parent.pk
+    assert (again.left_at, again.is_lead) == (None, True)
+    assert list(Activity.objects.filter(project=team.project).values_list("summary", flat=True)) == [
+        "added a parent carer lead to the team",
+        "left the team (parent carer)",
+    ]
+
+
+# --- Agenda ----------------------------------------------------------------------------------------
+
+
+def test_item_is_on_the_agenda_only_when_both_leads_agree(team):
+    item = services.propose_agenda_item(team.project, by=team.professional, title="Waiting lists")
+    item = services.agree_agenda_item(item, by=team.parent_lead)
+    assert item.status == AgendaItem.Status.PROPOSED
+    item = services.agree_agenda_item(item, by=team.parent_lead)
+    assert item.status == AgendaItem.Status.PROPOSED  # the same side twice is still one side
+    item = services.agree_agenda_item(item, by=team.professional_lead)
+    assert item.status == AgendaItem.Status.AGREED
+    assert (item.agreed_by_parent_lead, item.agreed_by_professional_lead) == (team.parent_lead, team.professional_lead)
+
+
+def test_only_a_lead_agrees_or_parks_an_item(team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    with pytest.raises(ValidationError):
+        services.agree_agenda_item(item, by=team.parent)
+    with pytest.raises(ValidationError):
+        services.park_agenda_item(item, by=team.professional, reason="Later")
+    item.refresh_from_db()
+    assert (item.status, item.agreed_by_parent_lead) == (AgendaItem.Status.PROPOSED, None)
+
+
+def test_parking_needs_a_reason_and_withdraws_agreement(team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    services.agree_agenda_item(item, by=team.parent_lead)
+    with pytest.raises(ValidationError):
+        services.park_agenda_item(item, by=team.professional_lead, reason="  ")
+    item = services.park_agenda_item(item, by=team.professional_lead, reason="The council reviews it in spring")
+    assert (item.status, item.parked_reason, item.agreed_by_parent_lead) == (
+        AgendaItem.Status.PARKED,
+        "The council reviews it in spring",
+        None,
+    )
+    item = services.agree_agenda_item(item, by=team.professional_lead)
+    assert (item.status, item.parked_reason) == (AgendaItem.Status.PROPOSED, "")
+
+
+def test_database_refuses_an_agreed_item_without_both_leads(team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    item.status = AgendaItem.Status.AGREED
+    item.agreed_by_parent_lead = team.parent_lead
+    with pytest.raises(IntegrityError), transaction.atomic():
+        item.save()
+
+
+# --- Meetings, decisions, actions ----------------------------------------------------------------
+
+
+def _agreed_item(team, title="Waiting lists"):
+    item = services.propose_agenda_item(team.project, by=team.parent, title=title)
+    services.agree_agenda_item(item, by=team.parent_lead)
+    return services.agree_agenda_item(item, by=team.professional_lead)
+
+
+def test_meeting_takes_only_agreed_items(team):
+    proposed = services.propose_agenda_item(team.project, by=team.parent, title="Not yet")
+    with pytest.raises(ValidationError):
+        services.record_meeting(team.project, by=team.parent, title="First", held_on=TODAY, agenda_items=[proposed])
+    item = _agreed_item(team)
+    meeting = services.record_meeting(
+        team.project, by=team.parent, title="First", held_on=TODAY, agenda_items=[item],
+        attendees=[team.parent, team.professional, team.professional_lead],
+    )  # fmt: skip
+    assert list(meeting.agenda.all()) == [item]
+    assert meeting.attendees.count() == 3
+
+
+def test_decision_names_who_agreed_and_keeps_dissent(team):
+    with pytest.raises(ValidationError):
+        services.record_decision(team.project, by=team.parent, text="Publish a guide", agreed_by=[])
+    decision = services.record_decision(
+        team.project, by=team.parent, text="Publish a guide", agreed_by=[team.parent, team.professional_lead],
+        dissent="One professional wanted to wait for the budget.",
+    )  # fmt: skip
+    assert set(decision.agreed_by.all()) == {team.parent, team.professional_lead}
+    assert decision.dissent == "One professional wanted to wait for the budget."
+
+
+def test_action_for_someone_else_emails_them_once(team, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():
+        action = services.add_action(
+            team.project, by=team.parent, description="Ask the council for figures", owner=team.professional,
+            due_on=TODAY,
+        )  # fmt: skip
+    email = OutgoingEmail.objects.get(kind="coproduction_actions")
+    assert email.recipient == team.professional.user.email
+    assert email.dedupe_key == f"coproduction:action-assigned:{action.pk}"
+    assert email.subject == f"An action for you in {team.project.title}"
+    assert "Ask the council for figures" in email.body_text
+
+    services.add_action(team.project, by=team.parent, description="Mine", owner=team.parent, due_on=TODAY)
+    assert OutgoingEmail.objects.filter(kind="coproduction_actions").count() == 1
+
+
+def test_overdue_reminder_once_per_due_date(team):
+    action = services.add_action(
+        team.project, by=team.professional, description="Draft a leaflet", owner=team.professional, due_on=TODAY
+    )
+    done = services.add_action(
+        team.project, by=team.professional, description="Done one", owner=team.professional, due_on=TODAY
+    )
+    services.complete_action(done, by=team.professional)
+
+    assert services.send_overdue_action_reminders(today=TODAY) == 0  # due today is not overdue yet
+    assert services.send_overdue_action_reminders(today=TODAY + datetime.timedelta(days=1)) == 1
+    assert services.send_overdue_action_reminders(today=TODAY + datetime.timedelta(days=2)) == 0
+
+    action.due_on = TODAY + datetime.timedelta(days=7)
+    action.save()
+    assert services.send_overdue_action_reminders(today=TODAY + datetime.timedelta(days=8)) == 1
+    keys = OutgoingEmail.objects.filter(kind="coproduction_actions").order_by("id").values_list("dedupe_key", flat=True)
+    assert list(keys) == [
+        f"coproduction:action-overdue:{action.pk}:2026-11-23",
+        f"coproduction:action-overdue:{action.pk}:2026-11-30",
+    ]
+
+
+def test_overdue_reminder_respects_the_switch(team):
+    services.add_action(team.project, by=team.parent, description="Call", owner=team.parent, due_on=TODAY)
+    EmailOptOut.objects.create(email=team.parent.user.email, kind="coproduction_actions")
+    assert services.send_overdue_action_reminders(today=TODAY + datetime.timedelta(days=1)) == 0
+    assert OutgoingEmail.objects.count() == 0
+
+
+def test_action_owner_must_be_on_the_team(team):
+    other = project_with_team()
+    with pytest.raises(ValidationError):
+        services.add_action(team.project, by=team.parent, description="x", owner=other.parent, due_on=TODAY)
+
+
+# --- Documents -------------------------------------------------------------------------------------
+
+
+def test_document_versions_and_conflict(team):
+    document = services.start_document(team.project, by=team.parent, title="Charter", body="# Our charter")
+    assert document.latest_version.number == 1
+    assert document.latest_version.body_html == '<h2 class="govuk-heading-m">Our charter</h2>'
+
+    services.save_document_version(document, by=team.professional, body="Professional's text", based_on=1)
+    with pytest.raises(services.EditConflict) as conflict:
+        services.save_document_version(document, by=team.parent, body="Parent's text", based_on=1)
+    assert conflict.value.latest.number == 2
+    assert conflict.value.latest.body == "Professional's text"
+    assert list(document.versions.values_list("number", "body")) == [(2, "Professional's text"), (1, "# Our charter")]
+
+    third = services.save_document_version(document, by=team.parent, body="Both texts", based_on=2)
+    assert third.number == 3
+
+
+def test_document_is_coproduced_when_both_leads_sign_the_same_version(team):
+    document = services.start_document(team.project, by=team.parent, title="Charter", body="Text")
+    version = document.latest_version
+    with pytest.raises(ValidationError):
+        services.sign_off_version(version, by=team.parent)  # not a lead
+    services.sign_off_version(version, by=team.parent_lead)
+    document.refresh_from_db()
+    assert document.is_coproduced is False
+    services.sign_off_version(version, by=team.professional_lead)
+    document.refresh_from_db()
+    assert document.is_coproduced is True
+
+    services.save_document_version(document, by=team.professional, body="Changed", based_on=1)
+    document.refresh_from_db()
+    assert (document.is_coproduced, document.latest_version.number) == (False, 2)
+    assert document.latest_version.sign_offs.count() == 0
+    with pytest.raises(ValidationError) as error:
+        services.sign_off_version(version, by=team.parent_lead)
+    assert error.value.code == "not_latest"
+
+
+def test_two_sign_offs_from_one_side_are_not_enough(team):
+    second_parent_lead = TeamMember.objects.create(
+        project=team.project, user=ParentCarerFactory(), side=Side.PARENT_CARER, is_lead=True
+    )
+    document = services.start_document(team.project, by=team.parent, title="Charter", body="Text")
+    services.sign_off_version(document.latest_version, by=team.parent_lead)
+    services.sign_off_version(document.latest_version, by=second_parent_lead)
+    assert Document.objects.get(pk=document.pk).is_coproduced is False
+
+
+# --- Four Cornerstones check -------------------------------------------------------------------------
+
+
+def _rate(team, member, scores, today):
+    welcome, value, communicate, partnership = scores
+    return services.rate_project(
+        team.project, by=member, welcome=welcome, value=value, communicate=communicate, partnership=partnership,
+        today=today,
+    )  # fmt: skip
+
+
+def test_rating_again_in_the_same_month_replaces_the_first(team):
+    _rate(team, team.parent, (1, 1, 1, 1), datetime.date(2026, 11, 2))
+    rating = _rate(team, team.parent, (4, 4, 4, 4), datetime.date(2026, 11, 20))
+    assert (rating.period, rating.welcome, rating.side) == (datetime.date(2026, 11, 1), 4, "parent_carer")
+    assert team.project.cornerstones_ratings.count() == 1
+    _rate(team, team.parent, (5, 5, 5, 5), datetime.date(2026, 12, 1))
+    assert team.project.cornerstones_ratings.count() == 2
+
+
+def test_averages_by_month_and_side(team):
+    from coproduction.selectors import cornerstones_by_month
+
+    november, december = datetime.date(2026, 11, 5), datetime.date(2026, 12, 5)
+    _rate(team, team.parent, (2, 3, 4, 5), november)
+    _rate(team, team.parent_lead, (3, 3, 3, 2), november)
+    _rate(team, team.professional, (5, 5, 5, 5), november)
+    _rate(team, team.parent, (4, 4, 4, 4), december)
+    months = cornerstones_by_month(team.project)
+    assert months == [
+        {
+            "period": datetime.date(2026, 11, 1),
+            "parent_carer": {
+                "welcome": 2.5, "value": 3.0, "communicate": 3.5, "partnership": 3.5, "overall": 3.1, "ratings": 2,
+            },
+            "professional": {
+                "welcome": 5.0, "value": 5.0, "communicate": 5.0, "partnership": 5.0, "overall": 5.0, "ratings": 1,
+            },
+        },
+        {
+            "period": datetime.date(2026, 12, 1),
+            "parent_carer": {
+                "welcome": 4.0, "value": 4.0, "communicate": 4.0, "partnership": 4.0, "overall": 4.0, "ratings": 1,
+            },
+            "professional": None,
+        },
+    ]  # fmt: skip
+
+
+def test_database_refuses_a_rating_outside_1_to_5(team):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        _rate(team, team.parent, (0, 3, 3, 3), TODAY)
+
+
+def test_person_added_to_a_team_is_told_by_email(team, django_capture_on_commit_callbacks):
+    staff = ForumStaffFactory()
+    parent = ParentCarerFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_team_member(team.project, user=parent, side=Side.PARENT_CARER, is_lead=True, by=staff)
+    email = OutgoingEmail.objects.get(kind="coproduction_team")
+    assert (email.recipient, email.subject) == (parent.email, f"You are on the team of {team.project.title}")
+    assert "on the parent carer side, as a lead." in email.body_text

@@ -1,0 +1,470 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from coproduction import services
+from coproduction.models import AgendaItem, Decision, DocumentVersion, Meeting, Project, Side, TeamMember
+from tests.factories.coproduction import project_with_team
+from tests.factories.people import ForumStaffFactory, OfficerFactory, ParentCarerFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture
+def team():
+    return project_with_team()
+
+
+def url(name, project, *args):
+    return reverse(f"coproduction:{name}", args=[project.slug, *args])
+
+
+def _document(team):
+    return services.start_document(team.project, by=team.parent, title="Charter", body="First text")
+
+
+# --- Who sees what --------------------------------------------------------------------------------
+
+WORK_PAGES = ["agenda", "meeting-list", "meeting-create", "decisions", "actions", "activity", "document-list"]
+
+
+@pytest.mark.parametrize("name", ["project-detail", "team", *WORK_PAGES])
+def test_private_project_is_a_404_for_people_outside_the_team(client, team, name):
+    client.force_login(ParentCarerFactory())
+    assert client.get(url(name, team.project)).status_code == 404
+    client.force_login(OfficerFactory())
+    assert client.get(url(name, team.project)).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["project-detail", *WORK_PAGES])
+def test_visitor_is_asked_to_sign_in_for_a_private_project(client, team, name):
+    response = client.get(url(name, team.project))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_document_pages_are_a_404_outside_the_team(client, team):
+    document = _document(team)
+    client.force_login(ParentCarerFactory())
+    for name in ["document-detail", "document-edit", "document-compare"]:
+        assert client.get(url(name, team.project, document.pk)).status_code == 404
+
+
+def test_public_summary_shows_counts_not_names_and_only_coproduced_documents(client, team):
+    project = team.project
+    project.visibility = Project.Visibility.PUBLIC
+    project.save()
+    draft = services.start_document(project, by=team.parent, title="Draft letter", body="Not ready")
+    done = services.start_document(project, by=team.parent, title="Charter", body="Agreed **words**")
+    services.sign_off_version(done.latest_version, by=team.parent_lead)
+    services.sign_off_version(done.latest_version, by=team.professional_lead)
+    services.record_decision(project, by=team.parent, text="Publish a guide", agreed_by=[team.parent])
+    services.set_show_name(team.parent_lead, show=True)
+
+    response = client.get(url("project-detail", project))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "2 parent carers and 2 professionals, including " + team.parent_lead.user.full_name in content
+    assert team.parent.user.full_name not in content
+    assert "Publish a guide" in content
+    assert "Agreed <strong>words</strong>" in content
+    assert draft.title not in content
+    assert "Latest changes" not in content
+    # The rest of a public project is still the team's own.
+    assert client.get(url("agenda", project)).status_code == 302
+
+
+def test_member_without_two_factor_is_sent_to_set_it_up(client, team):
+    officer = OfficerFactory(two_factor=False)
+    TeamMember.objects.create(project=team.project, user=officer, side=Side.PROFESSIONAL)
+    client.force_login(officer)
+    response = client.get(url("agenda", team.project))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+# --- Projects and the team -------------------------------------------------------------------------
+
+
+def test_staff_set_up_a_project_and_bad_input_keeps_what_was_typed(client):
+    staff = ForumStaffFactory()
+    client.force_login(staff)
+    response = client.post(
+        reverse("coproduction:project-create"),
+        {"title": "Short breaks", "aims": "", "visibility": "team", "ladder_step": "coproducing",
+         "parent_share_threshold": "150"},
+    )  # fmt: skip
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "Enter the project&#x27;s aims" in content
+    assert "Enter a share from 0 to 100" in content
+    assert 'value="Short breaks"' in content
+
+    response = client.post(
+        reverse("coproduction:project-create"),
+        {"title": "Short breaks", "aims": "Better breaks", "visibility": "public", "ladder_step": "coproducing",
+         "parent_share_threshold": "40"},
+    )  # fmt: skip
+    project = Project.objects.get()
+    assert response["Location"] == url("team", project)
+    assert (project.slug, project.visibility, project.parent_share_threshold) == ("short-breaks", "public", 40)
+
+
+def test_parent_carer_cannot_set_up_a_project(client):
+    client.force_login(ParentCarerFactory())
+    assert client.get(reverse("coproduction:project-create")).status_code == 403
+
+
+def test_lead_adds_people_to_the_team(client, team):
+    client.force_login(team.parent_lead.user)
+    response = client.post(url("team", team.project), {"email": "nobody@example.org", "side": "parent_carer"})
+    assert "There is no account with this email address" in response.content.decode()
+
+    officer = OfficerFactory()
+    response = client.post(url("team", team.project), {"email": officer.email, "side": "parent_carer"})
+    assert "Only a member of the forum can join on the parent carer side." in response.content.decode()
+
+    response = client.post(url("team", team.project), {"email": officer.email.upper(), "side": "professional"})
+    assert response.status_code == 302
+    assert TeamMember.objects.get(project=team.project, user=officer).side == Side.PROFESSIONAL
+
+
+def test_team_member_who_is_not_a_lead_cannot_add_people(client, team):
+    client.force_login(team.parent.user)
+    assert client.get(url("team", team.project)).status_code == 200
+    response = client.post(url("team", team.project), {"email": ParentCarerFactory().email, "side": "parent_carer"})
+    assert response.status_code == 404
+    assert TeamMember.objects.filter(project=team.project).count() == 4
+
+
+def test_member_leaves_the_project(client, team):
+    client.force_login(team.professional.user)
+    response = client.post(url("team-leave", team.project))
+    assert response["Location"] == reverse("coproduction:project-list")
+    team.professional.refresh_from_db()
+    assert team.professional.left_at is not None
+    assert client.get(url("agenda", team.project)).status_code == 404
+
+
+# --- Agenda, meetings, decisions, actions ---------------------------------------------------------
+
+
+def test_parent_proposes_and_both_leads_agree_through_the_pages(client, team):
+    client.force_login(team.parent.user)
+    response = client.post(url("agenda", team.project), {"title": ""})
+    assert "Enter what the team should talk about" in response.content.decode()
+    client.post(url("agenda", team.project), {"title": "Waiting lists", "description": "Too long"})
+    item = AgendaItem.objects.get()
+    assert client.post(url("agenda-agree", team.project, item.pk)).status_code == 404  # not a lead
+
+    client.force_login(team.parent_lead.user)
+    client.post(url("agenda-agree", team.project, item.pk))
+    client.force_login(team.professional_lead.user)
+    client.post(url("agenda-agree", team.project, item.pk))
+    item.refresh_from_db()
+    assert item.status == AgendaItem.Status.AGREED
+
+
+def test_meeting_shows_a_warning_when_few_parent_carers_came(client, team):
+    client.force_login(team.professional.user)
+    response = client.post(
+        url("meeting-create", team.project),
+        {"title": "First meeting", "held_on_0": "23", "held_on_1": "11", "held_on_2": "2026",
+         "attendees": [team.parent.pk, team.professional.pk, team.professional_lead.pk, team.parent_lead.pk]},
+    )  # fmt: skip
+    meeting = Meeting.objects.get()
+    assert response["Location"] == meeting.get_absolute_url()
+    assert meeting.held_on == TODAY
+    content = client.get(meeting.get_absolute_url()).content.decode()
+    assert "4 people, of whom 2 parent carers (50%)" in content
+    assert "Warning" not in content
+
+    second = services.record_meeting(
+        team.project, by=team.professional, title="Second", held_on=TODAY,
+        attendees=[team.parent, team.professional, team.professional_lead],
+    )  # fmt: skip
+    content = client.get(second.get_absolute_url()).content.decode()
+    assert "Only 33% of the people present were parent carers. The project asks for at least 33%." not in content
+    team.project.parent_share_threshold = 50
+    team.project.save()
+    content = client.get(second.get_absolute_url()).content.decode()
+    assert "Only 33% of the people present were parent carers. The project asks for at least 50%." in content
+
+
+def test_meeting_form_errors_keep_the_title(client, team):
+    client.force_login(team.professional.user)
+    response = client.post(url("meeting-create", team.project), {"title": "First meeting"})
+    content = response.content.decode()
+    assert "Enter the date of the meeting" in content
+    assert "Choose who came to the meeting" in content
+    assert 'value="First meeting"' in content
+
+
+def test_decision_and_action_through_the_pages(client, team, mailoutbox):
+    client.force_login(team.parent.user)
+    client.post(
+        url("decisions", team.project),
+        {"text": "Publish a guide", "agreed_by": [team.parent.pk, team.professional_lead.pk], "dissent": ""},
+    )
+    decision = Decision.objects.get()
+    assert set(decision.agreed_by.all()) == {team.parent, team.professional_lead}
+
+    response = client.post(
+        url("actions", team.project),
+        {"description": "Draft the guide", "owner": team.professional.pk, "due_on_0": "1", "due_on_1": "12",
+         "due_on_2": "2026"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    action = team.project.actions.get()
+    assert (action.owner, action.due_on) == (team.professional, datetime.date(2026, 12, 1))
+    client.post(url("action-done", team.project, action.pk))
+    action.refresh_from_db()
+    assert (action.status, action.done_by) == ("done", team.parent)
+
+
+# --- Documents -------------------------------------------------------------------------------------
+
+
+def test_second_save_from_the_same_version_is_refused_with_both_texts(client, team):
+    document = _document(team)
+    client.force_login(team.professional.user)
+    client.post(url("document-edit", team.project, document.pk), {"body": "Professional's text", "based_on": "1"})
+
+    client.force_login(team.parent.user)
+    response = client.post(url("document-edit", team.project, document.pk), {"body": "Parent's text", "based_on": "1"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert f"{team.professional.user.full_name} saved version 2 while you were editing" in content
+    assert "Professional&#x27;s text" in content  # the newer version, shown
+    assert "Parent&#x27;s text</textarea>" in content  # this person's text, kept in the box
+    assert 'name="based_on" value="2"' in content
+    assert list(DocumentVersion.objects.filter(document=document).values_list("number", flat=True)) == [2, 1]
+
+    client.post(url("document-edit", team.project, document.pk), {"body": "Both texts", "based_on": "2"})
+    document.refresh_from_db()
+    assert document.latest_version.body == "Both texts"
+
+
+def test_leads_sign_off_through_the_page(client, team):
+    document = _document(team)
+    sign_off = url("document-sign-off", team.project, document.pk, 1)
+    client.force_login(team.parent.user)
+    assert client.post(sign_off).status_code == 404
+    client.force_login(team.parent_lead.user)
+    client.post(sign_off)
+    client.force_login(team.professional_lead.user)
+    client.post(sign_off)
+    document.refresh_from_db()
+    assert document.is_coproduced is True
+    content = client.get(document.get_absolute_url()).content.decode()
+    assert "Version 1 is signed off by both sides." in content
+
+
+def test_compare_shows_added_and_removed_lines(client, team):
+    document = _document(team)
+    services.save_document_version(document, by=team.parent, body="First text\nA new line", based_on=1)
+    client.force_login(team.professional.user)
+    response = client.get(url("document-compare", team.project, document.pk) + "?from=1&to=2")
+    assert response.context["lines"] == [("same", "First text"), ("added", "A new line")]
+
+
+def test_comment_on_a_version(client, team):
+    document = _document(team)
+    client.force_login(team.professional.user)
+    client.post(url("document-detail", team.project, document.pk), {"text": "Shorter, please"})
+    comment = document.latest_version.comments.get()
+    assert (comment.text, comment.author) == ("Shorter, please", team.professional)
+
+
+# --- Query counts at two sizes ----------------------------------------------------------------------
+
+
+def _grow(team, n):
+    """n of everything: agenda items, meetings, decisions, actions, documents."""
+    for i in range(n):
+        item = services.propose_agenda_item(team.project, by=team.parent, title=f"Item {i}")
+        services.agree_agenda_item(item, by=team.parent_lead)
+        item = services.agree_agenda_item(item, by=team.professional_lead)
+        services.propose_agenda_item(team.project, by=team.professional, title=f"Proposal {i}")
+        meeting = services.record_meeting(
+            team.project, by=team.parent, title=f"Meeting {i}", held_on=TODAY, agenda_items=[item],
+            attendees=[team.parent, team.professional],
+        )  # fmt: skip
+        decision = services.record_decision(
+            team.project, by=team.parent, text=f"Decision {i}", agreed_by=[team.parent, team.professional],
+            meeting=meeting,
+        )  # fmt: skip
+        services.add_action(
+            team.project, by=team.parent, description=f"Action {i}", owner=team.professional, due_on=TODAY,
+            decision=decision,
+        )  # fmt: skip
+        document = services.start_document(team.project, by=team.parent, title=f"Doc {i}", body="Text")
+        version = services.save_document_version(document, by=team.professional, body="More", based_on=1)
+        services.sign_off_version(version, by=team.parent_lead)
+        services.comment_on_version(version, by=team.parent, text="Good")
+
+
+@pytest.mark.parametrize(
+    "name", ["project-detail", "team", "agenda", "meeting-list", "decisions", "actions", "document-list", "activity"]
+)
+def test_list_pages_make_the_same_number_of_queries_for_1_and_5_rows(client, name, django_assert_num_queries):
+    def page_for(n):
+        team = project_with_team()
+        _grow(team, n)
+        client.force_login(team.parent_lead.user)
+        return url(name, team.project)
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        assert client.get(large).status_code == 200
+
+
+def test_document_page_makes_the_same_number_of_queries_for_1_and_5_versions(client, django_assert_num_queries):
+    def page_for(n):
+        team = project_with_team()
+        document = services.start_document(team.project, by=team.parent, title="Charter", body="v1")
+        version = document.latest_version
+        for number in range(1, n):
+            version = services.save_document_version(document, by=team.parent, body=f"v{number + 1}", based_on=number)
+        for _ in range(n):
+            services.comment_on_version(version, by=team.parent, text="Fine")
+        services.sign_off_version(version, by=team.parent_lead)
+        client.force_login(team.parent_lead.user)
+        return url("document-detail", team.project, document.pk)
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        assert client.get(large).status_code == 200
+
+
+# --- Four Cornerstones check -------------------------------------------------------------------------
+
+
+def test_cornerstones_page_rates_and_shows_chart_and_table(client, team):
+    client.force_login(team.parent.user)
+    response = client.post(url("cornerstones", team.project), {"welcome": "4", "value": "", "communicate": "6"})
+    content = response.content.decode()
+    assert "Choose a rating for value and include" in content
+    assert "Select a valid choice. 6 is not one of the available choices." in content
+
+    client.post(
+        url("cornerstones", team.project),
+        {"welcome": "4", "value": "3", "communicate": "2", "partnership": "1", "comment": "Early days"},
+    )
+    rating = team.project.cornerstones_ratings.get()
+    assert (rating.welcome, rating.value, rating.communicate, rating.partnership, rating.comment) == (
+        4, 3, 2, 1, "Early days",
+    )  # fmt: skip
+    response = client.get(url("cornerstones", team.project))
+    content = response.content.decode()
+    assert response.context["parent_points"] == [{"x": 315.0, "y": 145.0, "value": 2.5}]
+    assert response.context["professional_points"] == []
+    assert '<circle cx="315.0" cy="145.0" r="6" fill="#1d5c63"/>' in content
+    assert "Early days" not in content  # comments are not shown to the team
+
+
+def test_cornerstones_page_queries_do_not_grow_with_months(client, django_assert_num_queries):
+    def page_for(n):
+        team = project_with_team()
+        for month in range(1, n + 1):
+            for member in [team.parent, team.professional]:
+                services.rate_project(
+                    team.project, by=member, welcome=3, value=3, communicate=3, partnership=3,
+                    today=datetime.date(2026, month, 1),
+                )  # fmt: skip
+        client.force_login(team.parent.user)
+        return url("cornerstones", team.project)
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        assert client.get(large).status_code == 200
+
+
+def test_project_list_shows_what_i_can_see_and_what_needs_me(client):
+    mine = project_with_team(title="Mine")
+    project_with_team(title="Private, not mine")
+    project_with_team(title="Public, not mine", visibility=Project.Visibility.PUBLIC)
+    services.add_action(mine.project, by=mine.parent, description="Call the council", owner=mine.parent_lead,
+                        due_on=TODAY)  # fmt: skip
+    services.start_document(mine.project, by=mine.parent, title="Charter", body="Text")
+
+    client.force_login(mine.parent_lead.user)
+    response = client.get(reverse("coproduction:project-list"))
+    assert [project.title for project in response.context["projects"]] == ["Mine", "Public, not mine"]
+    assert [action.description for action in response.context["my_actions"]] == ["Call the council"]
+    assert [document.title for document in response.context["my_documents"]] == ["Charter"]
+
+    client.logout()
+    response = client.get(reverse("coproduction:project-list"))
+    assert [project.title for project in response.context["projects"]] == ["Public, not mine"]
+
+    client.force_login(ForumStaffFactory())
+    response = client.get(reverse("coproduction:project-list"))
+    assert len(response.context["projects"]) == 3
+
+
+def test_project_list_queries_do_not_grow_with_projects(client, django_assert_num_queries):
+    user = ParentCarerFactory()
+
+    def grow(n):
+        for _ in range(n):
+            team = project_with_team()
+            member = TeamMember.objects.create(project=team.project, user=user, side=Side.PARENT_CARER, is_lead=True)
+            services.add_action(team.project, by=team.parent, description="Do", owner=member, due_on=TODAY)
+            services.start_document(team.project, by=team.parent, title="Charter", body="Text")
+
+    client.force_login(user)
+    grow(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("coproduction:project-list")).status_code == 200
+    grow(4)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(reverse("coproduction:project-list"))
+    assert len(response.context["projects"]) == 5
+
+
+def test_lead_changes_the_project_and_making_it_public_is_audited(client, team):
+    from forum_portal.audit.models import AuditEvent
+
+    client.force_login(team.professional_lead.user)
+    form = {"title": "", "aims": "New aims", "visibility": "public", "ladder_step": "participating",
+            "parent_share_threshold": "50"}  # fmt: skip
+    response = client.post(url("project-edit", team.project), form)
+    assert "Enter the project&#x27;s name" in response.content.decode()
+    assert f"<title>Error: Change {team.project.title} –" in response.content.decode()  # the saved title stays
+
+    client.post(url("project-edit", team.project), {**form, "title": "Renamed"})
+    project = Project.objects.get(pk=team.project.pk)
+    assert (project.title, project.visibility, project.ladder_step, project.parent_share_threshold) == (
+        "Renamed", "public", "participating", 50,
+    )  # fmt: skip
+    assert project.aims_html == '<p class="govuk-body">New aims</p>'
+    assert AuditEvent.objects.filter(action="coproduction.visibility_changed").count() == 1
+
+    client.force_login(team.parent.user)
+    assert client.get(url("project-edit", team.project)).status_code == 404
+
+
+def test_edit_with_a_broken_version_number_says_so_for_the_form(client, team):
+    document = _document(team)
+    client.force_login(team.parent.user)
+    response = client.post(url("document-edit", team.project, document.pk), {"body": "Mine", "based_on": "x"})
+    content = response.content.decode()
+    assert '<li><a href="#id_body">This page is out of date.' in content
+    assert "Mine</textarea>" in content
+    assert document.versions.count() == 1

@@ -1,0 +1,111 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forum_portal.notify.models import OutgoingEmail
+from forum_portal.people import privacy
+from forum_portal.people.services import delete_account
+from participation.models import Activity, Booking, Interest, RepReport, RepSeat
+from participation.tasks import queue_event_reminders_task
+from tests.factories.participation import (
+    ActivityFactory,
+    BookingFactory,
+    EventFactory,
+    GroupFactory,
+    InterestFactory,
+    OpportunityFactory,
+    RepSeatFactory,
+)
+from tests.factories.people import ParentCarerFactory, UserFactory, activate_totp
+
+pytestmark = pytest.mark.django_db
+
+
+def collected(user) -> dict[str, list[dict]]:
+    return {section.key: section.collect(user) for section in privacy.sections() if section.key.startswith("partic")}
+
+
+def test_download_my_data_lists_bookings_groups_interests_and_activities():
+    parent = ParentCarerFactory()
+    booking = BookingFactory(user=parent, access_needs=["bsl"], access_needs_detail="Needs a seat near the front")
+    seat = RepSeatFactory(user=parent)
+    interest = InterestFactory(user=parent, statement="I would like to help")
+    activity = ActivityFactory()
+    activity.participants.add(parent)
+
+    data = collected(parent)
+
+    assert data["participation_bookings"] == [
+        {
+            "event": booking.event.title,
+            "starts": booking.event.starts_at.isoformat(),
+            "status": "Booked",
+            "access_needs": "British Sign Language interpreter",
+            "access_needs_detail": "Needs a seat near the front",
+            "attended": None,
+        }
+    ]
+    assert data["participation_groups"] == [
+        {"group": seat.group.name, "joined": str(seat.starts_on), "role": f"Parent rep until {seat.ends_on}"}
+    ]
+    assert [row["statement"] for row in data["participation_interests"]] == [interest.statement]
+    assert [row["activity"] for row in data["participation_activities"]] == [activity.title]
+
+
+def test_deleting_the_account_removes_bookings_and_keeps_counts_and_reports():
+    parent = ParentCarerFactory()
+    BookingFactory(user=parent)
+    InterestFactory(user=parent)
+    seat = RepSeatFactory(user=parent)
+    RepReport.objects.create(seat=seat, meeting_on=timezone.localdate(), took_in="a", decided="b", report_back="c")
+    activity = ActivityFactory(parent_carers_involved=6)
+    activity.participants.add(parent)
+
+    delete_account(parent, by=parent)
+
+    assert Booking.objects.count() == 0
+    assert Interest.objects.count() == 0
+    assert RepSeat.objects.get(pk=seat.pk).user is None
+    assert RepReport.objects.count() == 1
+    activity = Activity.objects.get(pk=activity.pk)
+    assert (activity.parent_carers_involved, activity.participants.count()) == (6, 0)
+
+
+def test_reminder_task_queues_reminders():
+    event = EventFactory(starts_at=timezone.now() + timedelta(hours=12))
+    BookingFactory(event=event)
+
+    assert queue_event_reminders_task.apply().get() == 1
+    assert OutgoingEmail.objects.filter(kind="participation_event_reminders").count() == 1
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "event",
+        "booking",
+        "group",
+        "groupmember",
+        "opportunity",
+        "interest",
+        "repseat",
+        "repreport",
+        "activity",
+        "populationfigure",
+    ],
+)
+def test_admin_lists_load_with_search(client, model):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin)
+    BookingFactory()
+    InterestFactory(opportunity=OpportunityFactory(group=GroupFactory()))
+    ActivityFactory()
+    client.force_login(admin)
+
+    response = client.get(reverse(f"admin:participation_{model}_changelist"), {"q": "a"})
+
+    assert response.status_code == 200
+    assert response.context["cl"].search_fields != []
+    assert response.context["cl"].list_filter != []
