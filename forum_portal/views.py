@@ -65,13 +65,19 @@ class DashboardView(PortalPermissionMixin, TemplateView):
     template_name = "pages/dashboard.html"
 
     def dispatch(self, request, *args, **kwargs):
-        # The permission and every rung's panel ask about two-factor: one query answers them all.
-        request.user._has_two_factor = has_two_factor(request.user)
+        # The permission and every rung's panel ask who the person is: the answers people.rules
+        # keeps on the user, worked out once here from the list of memberships the page shows.
+        user = request.user
+        self.memberships = []
+        if user.is_authenticated:
+            self.memberships = list(user.memberships.select_related("organisation"))
+            user._membership_kinds = {membership.organisation.kind for membership in self.memberships}
+        user._has_two_factor = has_two_factor(user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["memberships"] = self.request.user.memberships.select_related("organisation")
+        context["memberships"] = self.memberships
         panels = []
         for rung in ladder.rungs():
             panel = rung.dashboard_context(self.request) if rung.dashboard_context else None
