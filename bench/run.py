@@ -223,7 +223,7 @@ def report(queries: dict, load: dict, seed_seconds: dict, jobs: list[dict], emai
                 "queries_small": small[page]["queries"],
                 "queries_large": large[page]["queries"],
                 "ratio_to_floor": round(ratio, 2),
-                "target_ratio": large[page]["target_ratio"] if large[page]["public"] else None,
+                "target_ratio": large[page]["target_ratio"],
             }
         )
     for row in rows:

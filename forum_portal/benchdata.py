@@ -19,8 +19,15 @@ class BenchPage:
     # For a page behind sign-in: returns the person to sign in as (an officer with two-factor set
     # up, say). The benchmark signs them in once and sends their session cookie with every request.
     signed_in_as: Callable[[], object] | None = None
-    # Pages whose target is a fraction of the floor other than 0.6 (the results page: 0.3).
-    target_ratio: float = 0.6
+    # The fraction of the floor page's requests/s the page must reach. None: 0.6 for a public page,
+    # no target for a page behind sign-in. The officers' results page of a busy consultation: 0.3.
+    target_ratio: float | None = None
+
+    @property
+    def target(self) -> float | None:
+        if self.target_ratio is not None:
+            return self.target_ratio
+        return 0.6 if self.public else None
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,18 @@ navigation, dashboard) can show each rung without the kernel importing any of th
 A rung's ``AppConfig.ready()`` calls ``register(Rung(...))``. Its home panel and dashboard panel are
 templates of its own (``<app>/home_panel.html``, ``<app>/dashboard_panel.html``) filled by the
 functions it gives, each taking the request and returning the template's context.
+
+Home panels are the same for everyone (they get no ``user``) and are kept as cached fragments
+(``forum_portal.fragments``): rendered again when any model of the rung's app changes, and at
+least every ``HOME_PANEL_SECONDS`` for what changes with the clock alone.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
+
+from forum_portal import fragments
 
 
 @dataclass(frozen=True)
@@ -32,11 +38,15 @@ class Rung:
         return f"{self.app_label}/dashboard_panel.html"
 
 
+HOME_PANEL_SECONDS = 60
+
 _RUNGS: dict[int, Rung] = {}
 
 
 def register(rung: Rung) -> Rung:
     _RUNGS[rung.step] = rung
+    # The home page keeps each rung's panel as a fragment, rendered again when the rung's data changes.
+    fragments.watch(rung.app_label)
     return rung
 
 

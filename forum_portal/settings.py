@@ -122,6 +122,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "portal_cache",
+        # Room for the cached page fragments (a bounded set, see forum_portal/fragments.py) beside
+        # the sign-in rate limits, so filling the cache never culls a rate limit early.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -6,8 +6,11 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_GET
 
+from forum_portal import fragments
+
 from . import oruk
 from .models import Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .views import CONTENT_SECONDS
 
 
 def _json(data, status=200) -> JsonResponse:
@@ -51,8 +54,27 @@ def api_root(request):
     )
 
 
+# The plain list's first pages are kept as cached fragments (a bounded set: no search, no filter).
+CACHED_PAGES = 10
+
+
 @require_GET
 def service_list(request):
+    page = request.GET.get("page", "1")
+    if set(request.GET) <= {"page"} and page.isdigit() and 1 <= int(page) <= CACHED_PAGES:
+        body = fragments.render(
+            f"openreferral:services:{int(page)}",
+            lambda: _json(_service_page(request)).content.decode(),
+            source="information",
+            timeout=CONTENT_SECONDS,
+        )
+        response = _json({})
+        response.content = body.encode()
+        return response
+    return _json(_service_page(request))
+
+
+def _service_page(request) -> dict:
     services = Service.objects.listed().select_related("organisation").order_by("name", "id")
     search = request.GET.get("search", "").strip()
     if search:
@@ -61,7 +83,7 @@ def service_list(request):
         services = services.filter(taxonomy_terms=_uuid_or_404(request.GET["taxonomy_term_id"]))
     if request.GET.get("taxonomy_id"):
         services = services.filter(taxonomy_terms__taxonomy=_uuid_or_404(request.GET["taxonomy_id"])).distinct()
-    return _json(oruk.paged(services, to_json=oruk.service_summary_json, **_page_args(request)))
+    return oruk.paged(services, to_json=oruk.service_summary_json, **_page_args(request))
 
 
 @require_GET

@@ -1,13 +1,19 @@
 """Pages of the first rung. Views are thin: check, call one service or selector, show."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from forum_portal import fragments
+from forum_portal.people.models import NeedCategory
 from forum_portal.people.views import PortalPermissionMixin
 
 from . import selectors, services
@@ -15,6 +21,18 @@ from .forms import ArticleForm, AttachmentForm, DirectoryFilterForm, FollowTopic
 from .models import Article, Attachment, Audience, Topic
 
 PAGE_SIZE = 20
+# Public pages keep their main content as a cached fragment (forum_portal.fragments), rendered again
+# as soon as anything in this app changes; this bounds how long one lives in any case.
+CONTENT_SECONDS = 600
+
+
+def _cached(key: str, render) -> str:
+    return fragments.render(f"information:{key}", render, source="information", timeout=CONTENT_SECONDS)
+
+
+def _first_page(request, allowed: set[str]) -> bool:
+    """Only first pages with known filters are cached, so the cache holds a bounded set of pages."""
+    return request.GET.get("page", "1") == "1" and set(request.GET) <= allowed | {"page"}
 
 
 def _page(request, queryset):
@@ -55,12 +73,32 @@ class ArticleListView(TemplateView):
         context.update(
             kind=self.kind,
             heading="Guides" if self.kind == Article.Kind.GUIDE else "News",
-            page_obj=_page(self.request, selectors.published_articles(kind=self.kind, topic=topic, audience=audience)),
-            topics=Topic.objects.order_by("name"),
-            audiences=Audience.choices,
-            chosen_topic=topic,
-            chosen_audience=audience,
+            form_action=self.request.path,
         )
+
+        def list_context() -> dict:
+            page = _page(self.request, selectors.published_articles(kind=self.kind, topic=topic, audience=audience))
+            return {
+                "page_obj": page,
+                "topics": Topic.objects.order_by("name"),
+                "audiences": Audience.choices,
+                "chosen_topic": topic,
+                "chosen_audience": audience,
+            }
+
+        if _first_page(self.request, {"topic", "audience"}):
+            key = f"{self.kind}-list:{topic.pk if topic else ''}:{audience}"
+
+            def render():
+                rows = list_context()
+                # Links to further pages carry the filters as understood, the same for all who share the key.
+                filters = {"topic": topic.slug if topic else "", "audience": audience}
+                rows["page_obj"].querystring = urlencode({name: value for name, value in filters.items() if value})
+                return render_to_string("information/_article_list_content.html", {**context, **rows})
+
+            context["content"] = _cached(key, render)
+        else:
+            context.update(list_context())
         return context
 
 
@@ -72,13 +110,50 @@ class ArticleDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        article = selectors.article_for_reading(kind=self.kind, slug=kwargs["slug"])
+        context["kind"] = self.kind
+        if self.request.user.is_authenticated:
+            # Staff see their own controls on the page; signed-in pages are not cached.
+            context.update(self.article_context(kwargs["slug"]))
+            return context
+
+        loaded = {}
+
+        def article_context() -> dict:
+            if not loaded:
+                loaded.update(self.article_context(kwargs["slug"]))
+            return loaded
+
+        easy_read = self.request.GET.get("version") == "easy-read"
+        key = f"{self.kind}:{kwargs['slug']}:{'easy-read' if easy_read else 'standard'}"
+        # Only published articles are rendered (anything else is a 404 and is not stored).
+        title, content = fragments.render_many(
+            [
+                fragments.Fragment(
+                    f"information:{key}:title",
+                    "information",
+                    lambda: escape(article_context()["article"].title),
+                    CONTENT_SECONDS,
+                ),
+                fragments.Fragment(
+                    f"information:{key}:content",
+                    "information",
+                    lambda: render_to_string(
+                        "information/_article_detail_content.html", {**article_context(), "user": self.request.user}
+                    ),
+                    CONTENT_SECONDS,
+                ),
+            ]
+        )
+        context.update(article_title=title, content=content)
+        return context
+
+    def article_context(self, slug: str) -> dict:
+        article = selectors.article_for_reading(kind=self.kind, slug=slug)
         # A draft does not exist for people who may not see it.
         if article is None or not self.request.user.has_perm("information.view_article", article):
             raise Http404
         easy_read = self.request.GET.get("version") == "easy-read" and bool(article.easy_read_html)
-        context.update(article=article, easy_read=easy_read)
-        return context
+        return {"article": article, "easy_read": easy_read}
 
 
 class TopicDetailView(TemplateView):
@@ -295,13 +370,23 @@ class ServiceListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        need = self.request.GET.get("need", "")
+        if _first_page(self.request, {"need"}) and need in ["", *NeedCategory.values]:
+            context["content"] = _cached(
+                f"directory:{need}",
+                lambda: render_to_string("information/_service_list_content.html", self.directory_context()),
+            )
+        else:
+            context.update(self.directory_context())
+        return context
+
+    def directory_context(self) -> dict:
         form = DirectoryFilterForm(self.request.GET or None, areas=selectors.service_areas())
         filters = form.cleaned_data if form.is_valid() else {}
         services_found = selectors.services_for_directory(
             need=filters.get("need", ""), age=filters.get("age"), area=filters.get("area", "")
         )
-        context.update(form=form, page_obj=_page(self.request, services_found))
-        return context
+        return {"form": form, "page_obj": _page(self.request, services_found)}
 
 
 class ServiceDetailView(TemplateView):

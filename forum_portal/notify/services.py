@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -176,20 +177,22 @@ class SendResult:
 def send_queued_email(email_id: int) -> SendResult:
     """Send one queued email, once.
 
-    The row is taken under a lock and marked as sending before the message leaves, so a second
+    The row is marked as sending, under the row's lock, before the message leaves, so a second
     task for the same row finds it taken and stops. The SMTP conversation happens outside the lock
     and the transaction. A transient failure puts the row back in the queue with a later
     ``not_before`` (exponential backoff) until ``NOTIFY_MAX_ATTEMPTS``; a permanent one fails it.
     """
     now = timezone.now()
-    with transaction.atomic():
-        email = OutgoingEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
-        if email is None or email.status != OutgoingEmail.Status.QUEUED or email.not_before > now:
-            return SendResult(Outcome.SKIPPED)
-        email.status = OutgoingEmail.Status.SENDING
-        email.attempts += 1
-        email.sending_started_at = now
-        email.save(update_fields=["status", "attempts", "sending_started_at"])
+    # Taking the row is one conditional UPDATE: PostgreSQL locks the row for it, and a second
+    # task for the same row waits for that lock, then finds it no longer queued and updates
+    # nothing. One statement and one commit, where a transaction with SELECT ... FOR UPDATE and a
+    # save took four round trips to the database for each message.
+    taken = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED, not_before__lte=now).update(
+        status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now
+    )
+    if not taken:
+        return SendResult(Outcome.SKIPPED)
+    email = OutgoingEmail.objects.get(pk=email_id)
 
     try:
         _send(build_message(email))

@@ -1,6 +1,8 @@
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories.information import (
@@ -9,6 +11,7 @@ from tests.factories.information import (
     ServiceFactory,
     TaxonomyTermFactory,
 )
+from tests.information.queries import rendering_queries
 
 from .oruk_schemas import assert_valid, assert_valid_page, load, requires_schemas, taxonomy_term_schema
 
@@ -135,9 +138,29 @@ def test_services_api_query_count_does_not_grow(client, django_assert_num_querie
     for _ in range(count):
         full_service()
 
-    with django_assert_num_queries(2):
+    # Rendering: count and page; the cache's own queries aside.
+    with CaptureQueriesContext(connection) as queries:
         body = client.get(reverse("openreferral:service-list")).json()
+    assert len(rendering_queries(queries)) == 2
     assert body["size"] == count
+
+    # Then the kept page: one cache query; a search is never cached.
+    with django_assert_num_queries(1):
+        response = client.get(reverse("openreferral:service-list"))
+    assert response.json() == body
+    assert response["Content-Type"] == "application/json"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    with django_assert_num_queries(2):
+        body = client.get(reverse("openreferral:service-list"), {"search": "a"}).json()
+
+
+def test_services_api_shows_a_new_service_at_once(client):
+    full_service()
+    assert client.get(reverse("openreferral:service-list")).json()["total_items"] == 1
+
+    full_service()
+
+    assert client.get(reverse("openreferral:service-list")).json()["total_items"] == 2
 
 
 @pytest.mark.parametrize("count", [1, 5])

@@ -1,7 +1,10 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories.information import ContactFactory, ServiceAtLocationFactory, ServiceFactory
+from tests.information.queries import rendering_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +43,25 @@ def test_directory_query_count_does_not_grow(client, django_assert_num_queries, 
     for number in range(count):
         ServiceFactory(area=f"Area {number}", needs=["ASD"])
 
-    # areas for the filter, count, page with organisations
-    with django_assert_num_queries(3):
+    # Rendering: areas for the filter, count, page with organisations; the cache's own queries aside.
+    with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("information:service-list"))
-    assert len(response.context["page_obj"].object_list) == count
+    assert len(rendering_queries(queries)) == 3
+    assert response.content.decode().count('<h2 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
+
+    # Then the kept fragment: one cache query.
+    with django_assert_num_queries(1):
+        response = client.get(reverse("information:service-list"))
+    assert response.content.decode().count('<h2 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
+
+
+def test_directory_shows_a_new_service_at_once(client):
+    ServiceFactory(name="Play scheme", needs=["ASD"])
+    assert "Play scheme" in client.get(reverse("information:service-list"), {"need": "ASD"}).content.decode()
+
+    ServiceFactory(name="Swimming club", needs=["ASD"])
+
+    assert "Swimming club" in client.get(reverse("information:service-list"), {"need": "ASD"}).content.decode()
 
 
 def test_service_page_shows_locations_contacts_and_cost(client):

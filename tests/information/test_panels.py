@@ -55,8 +55,25 @@ def test_home_panel_makes_one_query_whatever_the_number_of_articles(client, coun
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("home"))
 
-    assert len(response.context["panels"]["information"][1]["latest"]) == min(count, 3)
+    links = response.context["panels"]["information"].count('<a class="govuk-link" href="/information/')
+    assert links == min(count, 3) + 1
     assert len([query for query in queries.captured_queries if "information_" in query["sql"]]) == 1
+
+
+def test_home_panel_is_kept_until_an_article_changes(client):
+    article = PublishedArticleFactory(title="First title")
+    assert "First title" in client.get(reverse("home")).content.decode()
+
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(reverse("home")).content.decode()
+    assert "First title" in content
+    assert [query for query in queries.captured_queries if "information_" in query["sql"]] == []
+
+    article.title = "Second title"
+    article.save()
+    content = client.get(reverse("home")).content.decode()
+    assert "Second title" in content
+    assert "First title" not in content
 
 
 def test_bench_seed_makes_the_measured_sizes(django_user_model):

@@ -1,9 +1,12 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from information.models import Article, ArticleRevision, Attachment, Topic
 from tests.factories import ForumStaffFactory, ParentCarerFactory
 from tests.factories.information import ArticleFactory, PublishedArticleFactory, TopicFactory
+from tests.information.queries import rendering_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +45,30 @@ def test_guide_list_query_count_does_not_grow(client, django_assert_num_queries,
     for _ in range(count):
         PublishedArticleFactory(topics=[topic])
 
-    # count, page, topics for the filter
-    with django_assert_num_queries(3):
+    # Rendering: count, page, topics for the filter; the cache's own queries aside.
+    with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("information:guide-list"))
-    assert len(response.context["page_obj"].object_list) == count
+    assert len(rendering_queries(queries)) == 3
+    assert response.content.decode().count('<h3 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
+
+    # Then the kept fragment: one cache query.
+    with django_assert_num_queries(1):
+        response = client.get(reverse("information:guide-list"))
+    assert response.content.decode().count('<h3 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
+
+
+def test_guide_page_is_shown_again_after_an_edit_and_gone_once_unpublished(client):
+    article = PublishedArticleFactory(title="Transport to school", slug="transport")
+    url = article.get_absolute_url()
+    assert "Transport to school" in client.get(url).content.decode()
+
+    article.title = "Getting to school"
+    article.save()
+    assert "<title>Getting to school" in client.get(url).content.decode()
+
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("count", [1, 5])

@@ -47,7 +47,7 @@ class Command(BaseCommand):
                     "status": response.status_code,
                     "queries": len(queries),
                     "public": page.public,
-                    "target_ratio": page.target_ratio,
+                    "target_ratio": page.target,
                     "cookie": cookie,
                 }
             )

@@ -1,0 +1,135 @@
+"""Rendered HTML fragments kept in the portal's cache, and never served after what they show changed.
+
+A fragment belongs to a *source*, the label of the app whose data it shows ("information"). Each
+source has a generation, a random token in the cache. A fragment is stored with the generation it
+was rendered under; reading it fetches the fragment and the generations in one cache query, and a
+fragment whose generation is no longer current is rendered again.
+
+Any save or delete of a model of a watched app, and any change to its many-to-many relations, starts
+a new generation for that app: pages, the admin, imports and demo data all change data through the
+ORM, so one receiver sees them all. ``QuerySet.update()`` sends no signal: services that use it call
+``changed(source)`` themselves. The timeout bounds what changes with the clock alone (a consultation
+closing at noon leaves the home page's "open now" within the timeout).
+"""
+
+import contextlib
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.utils.safestring import SafeString, mark_safe
+
+_WATCHED: set[str] = set()
+
+
+@dataclass(frozen=True)
+class Fragment:
+    key: str
+    source: str
+    render: Callable[[], str]
+    timeout: int = 60
+
+
+def _generation_key(source: str) -> str:
+    return f"fragments:generation:{source}"
+
+
+def _fragment_key(key: str) -> str:
+    return f"fragments:{key}"
+
+
+def watch(*sources: str) -> None:
+    """Start new generations for these apps whenever one of their models changes."""
+    _WATCHED.update(sources)
+
+
+def changed(*sources: str) -> None:
+    """Start a new generation: every fragment of these sources rendered so far is stale."""
+    cache.set_many({_generation_key(source): uuid.uuid4().hex for source in sources}, None)
+
+
+def render_many(fragments: list[Fragment]) -> list[SafeString]:
+    """Each fragment's HTML, from the cache where it is current, rendered (and stored) where not.
+
+    One cache query when every fragment is current.
+    """
+    sources = sorted({fragment.source for fragment in fragments})
+    found = cache.get_many([_generation_key(source) for source in sources] + [_fragment_key(f.key) for f in fragments])
+    generations = {source: found.get(_generation_key(source)) for source in sources}
+    missing = [source for source, generation in generations.items() if generation is None]
+    if missing:
+        # No generation yet (a new cache, or one culled): start one, so what is rendered now is kept.
+        new = {source: uuid.uuid4().hex for source in missing}
+        cache.set_many({_generation_key(source): token for source, token in new.items()}, None)
+        generations.update(new)
+    html = []
+    for fragment in fragments:
+        stored = found.get(_fragment_key(fragment.key))
+        generation = generations[fragment.source]
+        if stored is not None and stored[0] == generation:
+            html.append(mark_safe(stored[1]))  # noqa: S308 - rendered by our own templates
+            continue
+        rendered = str(fragment.render())
+        # What changes next in this transaction must start a new generation again.
+        getattr(_started, "markers", {}).pop(fragment.source, None)
+        cache.set(_fragment_key(fragment.key), (generation, rendered), fragment.timeout)
+        html.append(mark_safe(rendered))  # noqa: S308 - rendered by our own templates
+    return html
+
+
+def render(key: str, render: Callable[[], str], *, source: str, timeout: int = 60) -> SafeString:
+    return render_many([Fragment(key, source, render, timeout)])[0]
+
+
+# Per thread: the source whose new generation this transaction has already started, with the marker
+# it left among the transaction's on-commit callbacks.
+_started = threading.local()
+
+
+def _model_changed(sender, **kwargs) -> None:
+    """One new generation per transaction and app, not one per saved row (a submitted answer saves many).
+
+    Inside a transaction the first change starts the generation and leaves a marker among the
+    transaction's on-commit callbacks; later changes skip while the marker is there and no fragment
+    of the app was rendered since. Commit or rollback clears the callbacks, and with them the marker.
+    """
+    label = sender._meta.app_label
+    if label not in _WATCHED:
+        return
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        markers = _started.__dict__.setdefault("markers", {})
+        marker = markers.get(label)
+        if marker is not None and any(callback is marker for _ids, callback, _robust in connection.run_on_commit):
+            return
+        markers[label] = marker = partial(_forget_marker, label)
+        transaction.on_commit(marker)
+    changed(label)
+
+
+def _forget_marker(label: str) -> None:
+    getattr(_started, "markers", {}).pop(label, None)
+
+
+def _m2m_changed(sender, action, instance, **kwargs) -> None:
+    if action.startswith("post_"):
+        _model_changed(type(instance))
+
+
+def _database_rebuilt(sender, **kwargs) -> None:
+    # After migrate or flush (between end-to-end tests), the rows fragments showed are gone.
+    if _WATCHED:
+        # No cache table yet on a brand new database: nothing to forget then.
+        with contextlib.suppress(Exception):
+            changed(*_WATCHED)
+
+
+post_save.connect(_model_changed, dispatch_uid="fragments-save")
+post_delete.connect(_model_changed, dispatch_uid="fragments-delete")
+m2m_changed.connect(_m2m_changed, dispatch_uid="fragments-m2m")
+post_migrate.connect(_database_rebuilt, dispatch_uid="fragments-migrate")
