@@ -1,6 +1,6 @@
 import pytest
 
-pytest_plugins = ["tests.worker"]
+pytest_plugins = ["tests.worker", "tests.browser"]
 
 
 @pytest.fixture(autouse=True)

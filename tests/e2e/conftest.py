@@ -1,11 +1,11 @@
 """Browser tests: real Chromium, driven by Playwright, against a live server.
 
 Every page a test visits is checked with ``check(page)``: axe-core for WCAG 2.2 AA and the Nu HTML
-checker for valid HTML. Adding a page to the checks is that one line after the visit.
+checker for valid HTML. Adding a page to the checks is that one line after the visit. The
+``browser`` and ``page`` fixtures come from ``tests/browser.py``.
 """
 
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -14,47 +14,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-# Playwright's sync API runs an event loop in the test's thread; Django's ORM refuses to run in a
-# thread with a running loop unless told it is safe, which it is here (one thread, no await).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Page
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does it)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server, settings):
-    settings.SITE_URL = live_server.url
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1024, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 @pytest.fixture(autouse=True)

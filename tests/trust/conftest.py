@@ -6,7 +6,6 @@ import pytest
 
 from forum_portal.notify import kinds
 from forum_portal.people.models import Organisation
-from tests.e2e.conftest import browser, page  # noqa: F401 - the browser fixtures, for test_xss
 from tests.factories import ForumStaffFactory, OfficerFactory, OrganisationFactory, ParentCarerFactory, UserFactory
 from tests.factories.people import activate_totp
 
