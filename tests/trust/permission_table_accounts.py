@@ -11,6 +11,14 @@ ROWS = [
     row("account_inactive", everyone=OK),
     row("account_signup", visitor=OK, signed_in=SIGNED_IN_ALREADY),
     row("account_reauthenticate", visitor=LOGIN, signed_in=OK),
+    # Confirming again by an emailed code, for those who sign in by code: the code page is
+    # reached only after a code was asked for.
+    row("account_request_reauthentication_code", visitor=LOGIN, signed_in=OK),
+    row(
+        "account_confirm_reauthentication_code",
+        visitor=LOGIN,
+        signed_in=redirect("account_request_reauthentication_code"),
+    ),
     row("account_email", visitor=LOGIN, signed_in=OK),
     row("account_email_verification_sent", everyone=OK),
     row("account_change_password", visitor=LOGIN, signed_in=OK),

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from participation.models import Event, GroupMember
 from tests.factories.participation import (
+    ActivityFactory,
     BookingFactory,
     EventFactory,
     GroupFactory,
@@ -31,6 +32,7 @@ def build(world):
     world.interest = InterestFactory(opportunity=world.opportunity, user=world.other_parent)
     world.seat = RepSeatFactory(group=world.group, user=world.parent)
     world.group_member = GroupMember.objects.create(group=world.group, user=world.parent)
+    world.activity = ActivityFactory(organisation=world.owning_organisation)
 
 
 def by_pk(name):
@@ -97,6 +99,7 @@ ROWS = [
     row("participation:interest-decide", kwargs=by_pk("interest"), **STAFF_ONLY),
     row("participation:activity-list", **STAFF_ONLY),
     row("participation:activity-create", **STAFF_ONLY),
+    row("participation:activity-edit", kwargs=by_pk("activity"), **STAFF_ONLY),
     row("participation:report", **STAFF_ONLY),
     row("participation:event-cancel", state="published", kwargs=by_pk("event"), **STAFF_ONLY),
     row("participation:group-manage-list", **STAFF_ONLY),
