@@ -10,6 +10,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
 
+from forum_portal import uploads
 from forum_portal.people.models import Organisation
 
 from .models import Consultation, LocalOfferComment, Question, ReplyItem, Theme
@@ -21,8 +22,6 @@ DOCUMENT_TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".odt": "application/vnd.oasis.opendocument.text",
 }
-# The first bytes of each kind of document: the name alone proves nothing.
-DOCUMENT_SIGNATURES = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 FREE_TEXT_PROMPT = "Please do not name your child, their school or anyone else."
 
 
@@ -41,10 +40,13 @@ def validate_document(upload) -> None:
     limit = settings.CONSULTATIONS_MAX_DOCUMENT_BYTES
     if upload.size > limit:
         raise forms.ValidationError(f"The document must be smaller than {filesizeformat(limit)}")
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(DOCUMENT_SIGNATURES):
+    extension = uploads.extension_of(name)
+    if not uploads.begins_like(upload, extension):
         raise forms.ValidationError("The document must be a PDF, Word or ODT file")
+    if not uploads.unpacks_safely(upload, extension):
+        raise forms.ValidationError(
+            "The document is damaged or unpacks to far more than it should: save it again, or as a PDF, and upload that"
+        )
 
 
 class ConsultationForm(forms.ModelForm):

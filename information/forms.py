@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.text import slugify
 
+from forum_portal import uploads
 from forum_portal.people.models import NeedCategory, Organisation, User
 
 from .models import Article, Audience, Topic
@@ -81,35 +82,6 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
-# How each allowed type's files begin, so a renamed program is not offered as a leaflet.
-# Office and OpenDocument files are ZIP archives; CSV is text.
-SIGNATURES = {
-    "pdf": [b"%PDF-"],
-    "png": [b"\x89PNG\r\n\x1a\n"],
-    "jpg": [b"\xff\xd8\xff"],
-    "jpeg": [b"\xff\xd8\xff"],
-    "docx": [b"PK\x03\x04"],
-    "xlsx": [b"PK\x03\x04"],
-    "odt": [b"PK\x03\x04"],
-    "ods": [b"PK\x03\x04"],
-}
-
-
-def _content_matches(upload, extension: str) -> bool:
-    upload.seek(0)
-    start = upload.read(1024)
-    upload.seek(0)
-    if extension == "csv":
-        try:
-            start.decode("utf-8")
-        except UnicodeDecodeError:
-            # A cut in the middle of a character is still text; a binary file rarely decodes this far.
-            return b"\x00" not in start
-        return True
-    signatures = SIGNATURES.get(extension)
-    return signatures is None or any(start.startswith(signature) for signature in signatures)
-
-
 class AttachmentForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the file"})
     file = forms.FileField(error_messages={"required": "Choose a file"})
@@ -125,15 +97,20 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        extension = uploads.extension_of(upload.name)
         if extension not in settings.INFORMATION_ATTACHMENT_TYPES:
             allowed = ", ".join(sorted(settings.INFORMATION_ATTACHMENT_TYPES))
             raise forms.ValidationError(f"The file must be one of these types: {allowed}")
         limit = settings.INFORMATION_ATTACHMENT_MAX_MB
         if upload.size > limit * 1024 * 1024:
             raise forms.ValidationError(f"The file must be smaller than {limit} MB")
-        if not _content_matches(upload, extension):
+        if not uploads.begins_like(upload, extension):
             raise forms.ValidationError(f"The file is not a real {extension.upper()} file")
+        if not uploads.unpacks_safely(upload, extension):
+            raise forms.ValidationError(
+                f"The {extension.upper()} file is damaged or unpacks to far more than it should: "
+                "save it again, or as a PDF, and upload that"
+            )
         return upload
 
 

@@ -4,7 +4,6 @@ the portal's own limits on request bodies hold for forms without files."""
 import functools
 import io
 import os
-import warnings
 import zipfile
 from pathlib import Path
 
@@ -67,21 +66,12 @@ def upload_forms(world):
     ]
 
 
-# Gaps found and reported, not yet closed by the app that owns the form: (URL name, file). They
-# are left out of the assertion and listed in the test's warnings; remove a line once closed.
-KNOWN_GAPS = {
-    ("information:attachment-create", "a zip bomb named .docx"): "a .docx is only checked to begin as a ZIP",
-    ("consultations:consultation-create", "a zip bomb named .docx"): "a .docx is only checked to begin as a ZIP",
-    ("consultations:consultation-edit", "a zip bomb named .docx"): "a .docx is only checked to begin as a ZIP",
-}
-
-
 def test_every_upload_refuses_hostile_files(world, settings):
     clients, targets = upload_forms(world)
     if not targets:
         pytest.skip("no page of the portal has an upload form yet")
 
-    wrong, known = [], []
+    wrong = []
     for key, action, role, form in targets:
         for file_field in [field.name for field in form.fields.values() if field.kind == "file"]:
             for what, upload in hostile_files():
@@ -92,12 +82,7 @@ def test_every_upload_refuses_hostile_files(world, settings):
                 if response.status_code >= 500:
                     wrong.append(f"{where}: {response.status_code}")
                 elif response.status_code != 200 or f'href="#id_{file_field}"' not in body:
-                    if (key, what) in KNOWN_GAPS:
-                        known.append(where)
-                    else:
-                        wrong.append(f"{where}: not refused with a message on the field ({response.status_code})")
-    if known:
-        warnings.warn(f"{len(known)} known upload gap(s), still open: {known}", stacklevel=1)
+                    wrong.append(f"{where}: not refused with a message on the field ({response.status_code})")
 
     assert wrong == [], "\n".join(wrong)
 
