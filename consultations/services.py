@@ -33,8 +33,11 @@ from .models import (
 MARKDOWN_FIELDS = ("summary", "proposal", "options")
 
 
-class ConsultationClosedError(Exception):
+class ConsultationClosedError(ValidationError):
     """The consultation is not open for answers (any more)."""
+
+    def __init__(self, message: str = "This consultation is not open for answers."):
+        super().__init__(message)
 
 
 # --- Drafting ------------------------------------------------------------------------------------

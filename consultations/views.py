@@ -346,7 +346,12 @@ class ConsultationWithdrawView(ConsultationMixin, FormView):
     form_class = WithdrawForm
 
     def form_valid(self, form):
-        services.withdraw_consultation(self.consultation, by=self.request.user, reason=form.cleaned_data["reason"])
+        try:
+            services.withdraw_consultation(self.consultation, by=self.request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            # It closed while the form was open (or a forum admin reached a closed one).
+            form.add_error(None, error.messages[0])
+            return self.form_invalid(form)
         messages.success(self.request, "The consultation is withdrawn. The reason is shown on its page.")
         return redirect(self.consultation.get_absolute_url())
 
@@ -412,7 +417,10 @@ class ModerationView(ConsultationMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        comment = get_object_or_404(LocalOfferComment, pk=request.POST.get("comment"), consultation=self.consultation)
+        comment_id = request.POST.get("comment", "")
+        if not comment_id.isdecimal():
+            raise Http404("No such comment")
+        comment = get_object_or_404(LocalOfferComment, pk=comment_id, consultation=self.consultation)
         form = ModerationForm(request.POST, comment=comment)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(bound=form))
@@ -646,7 +654,11 @@ class ReleaseResultsView(ConsultationMixin, View):
     object_permission = "consultations.view_results"
 
     def post(self, request, *args, **kwargs):
-        services.release_results(self.consultation, by=request.user)
+        try:
+            services.release_results(self.consultation, by=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return redirect("consultations:results", self.consultation.pk)
         messages.success(request, "The counts per choice are now on the public page.")
         return redirect("consultations:results", self.consultation.pk)
 
@@ -657,7 +669,9 @@ class AnswerTagView(ConsultationMixin, View):
 
     def post(self, request, *args, **kwargs):
         answer = get_object_or_404(Answer, pk=kwargs["answer"], question__consultation=self.consultation)
-        themes = list(self.consultation.themes.filter(pk__in=request.POST.getlist("themes")))
+        # Theme ids come from the page's checkboxes; anything else is not a theme of this consultation.
+        chosen = [value for value in request.POST.getlist("themes") if value.isdecimal()]
+        themes = list(self.consultation.themes.filter(pk__in=chosen))
         services.tag_answer(answer, themes=themes)
         messages.success(request, "The themes of the answer are saved.")
         back = request.POST.get("next", "")

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "forum_portal.audit.middleware.AuditContextMiddleware",
+    "forum_portal.middleware.ServiceRefusalMiddleware",
 ]
 
 ROOT_URLCONF = "forum_portal.urls"

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -23,6 +24,7 @@ from tests.factories import (
     OfficerFactory,
     OrganisationFactory,
     ParentCarerFactory,
+    UserFactory,
 )
 from tests.factories.consultations import (
     ConsultationFactory,
@@ -30,6 +32,7 @@ from tests.factories.consultations import (
     closed_consultation,
     open_consultation,
 )
+from tests.factories.people import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +168,25 @@ def test_officer_without_two_factor_is_sent_to_set_it_up(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_change_the_state_no_longer_allows_is_a_message_not_an_error_page(client, organisation):
+    # A forum admin holds every permission, so only the service stands between them and a
+    # question added to a consultation that is already open.
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin)
+    consultation = open_consultation(organisation=organisation)
+    page = url("consultation-manage", consultation.pk)
+    client.force_login(admin)
+
+    response = client.post(
+        url("question-create", consultation.pk), {"kind": "short_text", "text": "Late question"}, HTTP_REFERER=page
+    )
+
+    assert (response.status_code, response.url) == (302, page)
+    shown = [str(message) for message in get_messages(response.wsgi_request)]
+    assert shown == ["Questions can only change while the consultation is a draft."]
+    assert not consultation.questions.filter(text="Late question").exists()
 
 
 def test_officer_adds_questions_and_sends_for_review(client, officer, organisation):

@@ -4,7 +4,6 @@ and generated data posted to every form of the portal never breaks it."""
 import os
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -223,22 +222,6 @@ def form_data(form: Form) -> st.SearchStrategy:
     return st.fixed_dictionaries(strategies).map(lambda data: {k: v for k, v in data.items() if v is not None})
 
 
-# Failures found and reported, not yet fixed in the app that owns them: (URL name, what is raised).
-# They are left out of the assertion, listed in the test's warnings; remove a line once fixed.
-KNOWN_FORM_FAILURES = {
-    ("consultations:results", "ValueError"): "tagging an answer with theme ids that are not numbers is a 500",
-    ("consultations:consultation-withdraw", "ValidationError"): (
-        "a withdrawal the service refuses (closed meanwhile; a superuser on a closed one) is a 500"
-    ),
-    ("consultations:local-offer-moderate", "ValueError"): "a comment id that is not a number is a 500",
-    ("consultations:results", "ValidationError"): "releasing results the service refuses (a superuser) is a 500",
-}
-
-
-def is_known(problem: str) -> bool:
-    return any(problem.startswith(key + " ") and error in problem for key, error in KNOWN_FORM_FAILURES)
-
-
 def fuzz_form(form: Form, *, where: str, client: Client, action: str) -> list[str]:
     """Post generated data to one form; return what went wrong."""
     wrong = []
@@ -272,9 +255,5 @@ def test_generated_data_to_every_form_never_breaks_the_portal(world):
     wrong = []
     for key, action, role, form in targets:
         wrong += fuzz_form(form, where=f"{key} {action} as {role}", client=clients[role], action=action)
-    known = [problem for problem in wrong if is_known(problem)]
-    if known:
-        warnings.warn(f"{len(known)} known form failure(s), still there: {known[:3]}", stacklevel=1)
-    wrong = [problem for problem in wrong if not is_known(problem)]
 
     assert wrong == [], f"{len(wrong)} problem(s):\n" + "\n".join(dict.fromkeys(wrong))

@@ -2,9 +2,6 @@
 Content-Security-Policy on: no script runs, nothing is blocked by the policy (which would mean
 markup got through), and plain text fields show the payload as text."""
 
-import re
-import warnings
-
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -26,20 +23,6 @@ FOREIGN_MARKUP = """() => {
     links: [...document.querySelectorAll('a[href]')].filter(a => !/^(https?|mailto|tel):/.test(a.href)).map(html),
   };
 }"""
-
-
-# Gaps found and reported, not yet closed by the app that owns the page: (target, path pattern).
-# crispy-forms-gds prints labels and hints unescaped (``{{ field.label|safe }}``), so a form whose
-# label is text someone typed must escape it itself. Remove a line once closed.
-KNOWN_GAPS = {
-    ("a consultation's title, Markdown texts and question", r"/consultations/\d+/answer/: "): (
-        "AnswerForm uses the question's text and hint as label and help text unescaped"
-    ),
-}
-
-
-def is_known_gap(target: str, problem: str) -> bool:
-    return any(name == target and re.match(pattern, problem) for name, pattern in KNOWN_GAPS)
 
 
 def is_script_error(message) -> bool:
@@ -92,9 +75,5 @@ def test_payloads_do_not_run(page, live_server, target, transactional_db):
             shown = page.locator("body").inner_text()
             if not any(payload in shown for payload in PAYLOADS):
                 problems.append(f"{path}: no payload shown as text")
-    known = [problem for problem in problems if is_known_gap(target.name, problem)]
-    if known:
-        warnings.warn(f"known XSS gap still open: {known[:2]}", stacklevel=1)
-
     assert dialogs == [], f"script ran: {dialogs}"
-    assert [problem for problem in problems if problem not in known] == [], "\n".join(problems)
+    assert problems == [], "\n".join(problems)
