@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from forum_portal.people.models import ConsentRecord, ParentCarerProfile
 from tests.factories import OfficerFactory, ParentCarerFactory, UserFactory
+from tests.factories.people import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +133,16 @@ def test_dashboard_shows_the_officers_organisation(client):
 
     assert response.status_code == 200
     assert "Brookshire Council" in response.content.decode()
+
+
+def test_forum_admin_without_two_factor_is_sent_to_set_it_up_on_portal_pages(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    without = client.get(reverse("dashboard"))
+    activate_totp(admin)
+    with_two_factor = client.get(reverse("dashboard"))
+
+    assert without.status_code == 302
+    assert without.url == f"{reverse('mfa_activate_totp')}?next={reverse('dashboard')}"
+    assert with_two_factor.status_code == 200
