@@ -473,16 +473,20 @@ class AnswerMixin:
         return self.response
 
     def after_closing(self, request):
-        """A form posted after closing: keep what was typed as a draft and say it was not sent."""
-        response = self.own_response()
-        if response is not None:
-            questions = list(self.consultation.questions.all())
-            form = AnswerForm(request.POST, questions=questions)
-            if form.is_valid():
-                services.save_answers(response, answers=form.answers())
-        messages.error(
-            request, "This consultation has closed, so your answers could not be sent. We have kept them as a draft."
-        )
+        """A form posted after closing is not sent. Answers already sent stay exactly as sent;
+        otherwise what was typed on the posted page (and only that page: the others keep what
+        was saved) is kept as a draft."""
+        self.response = self.own_response()
+        closed = "This consultation has closed, so your answers could not be sent."
+        if self.response is not None and self.response.status == Response.Status.SUBMITTED:
+            messages.error(request, f"{closed} The answers you sent before it closed stay as you sent them.")
+            return redirect(self.consultation.get_absolute_url())
+        posted = [q for q in self.consultation.questions.all() if f"question_{q.pk}" in request.POST]
+        form = AnswerForm(request.POST, questions=posted)
+        if posted and form.is_valid():
+            services.save_answers(self.start_response(), answers=form.answers())
+            closed += " We have kept what you wrote as a draft."
+        messages.error(request, closed)
         return redirect(self.consultation.get_absolute_url())
 
 
@@ -515,16 +519,22 @@ class AnswerView(AnswerMixin, TemplateView):
             number=self.number,
             page_count=len(self.pages),
             section=self.pages[self.number - 1][0].section if self.pages else "",
+            sent=self.is_sent(),
         )
         return context
 
+    def is_sent(self) -> bool:
+        return self.response is not None and self.response.status == Response.Status.SUBMITTED
+
     def post(self, request, *args, **kwargs):
         form = self.get_form(request.POST)
-        if not form.is_valid():
+        # Answers already sent have no draft: a change passes the same checks as sending before
+        # it is saved, so a required answer cannot be emptied by "save and come back later".
+        sent = self.is_sent()
+        if not form.is_valid() or (sent and not form.check_required()):
             return self.render_to_response(self.get_context_data(form=form))
-        response = self.start_response()
-        services.save_answers(response, answers=form.answers())
-        if "save" in request.POST:
+        services.save_answers(self.start_response(), answers=form.answers())
+        if "save" in request.POST and not sent:
             messages.success(
                 request,
                 "Your answers are saved. Come back to finish them before "

@@ -265,6 +265,14 @@ def test_staff_withdraw_shows_the_reason_publicly(client):
     assert "The plan was dropped." in content
 
 
+def test_review_queue_has_a_plain_title(client, settings):
+    client.force_login(ForumStaffFactory())
+
+    content = client.get(url("review-queue")).content.decode()
+
+    assert re.search(r"<title>(.*?)</title>", content, re.S)[1] == f"Consultations to review – {settings.FORUM_NAME}"
+
+
 def test_review_queue_query_count_is_the_same_for_one_and_five(client, django_assert_num_queries):
     client.force_login(ForumStaffFactory())
     ConsultationFactory(status=Consultation.Status.IN_REVIEW)
@@ -352,6 +360,70 @@ def test_form_posted_after_closing_is_kept_as_a_draft(client):
     kept = Response.objects.get(user=parent)
     assert kept.status == "draft"
     assert list(kept.answers.values_list("text", flat=True)) == ["Late"]
+
+
+def test_a_page_posted_after_closing_keeps_the_other_pages_answers(client):
+    consultation = closed_consultation()
+    first = QuestionFactory(consultation=consultation, kind="short_text", section="About you", position=1)
+    second = QuestionFactory(consultation=consultation, kind="short_text", section="Your views", position=2)
+    parent = ParentCarerFactory()
+    draft = Response.objects.create(consultation=consultation, user=parent)
+    Answer.objects.create(response=draft, question=first, text="Saved before it closed")
+    client.force_login(parent)
+
+    client.post(url("answer", consultation.pk) + "?page=2", {f"question_{second.pk}": "Late", "continue": ""})
+
+    assert sorted(draft.answers.values_list("question__position", "text")) == [
+        (1, "Saved before it closed"),
+        (2, "Late"),
+    ]
+
+
+def test_answers_sent_before_closing_are_not_changed_by_a_late_post(client):
+    consultation = closed_consultation()
+    question = QuestionFactory(consultation=consultation, kind="short_text")
+    parent = ParentCarerFactory()
+    sent = _sent(consultation, parent)
+    Answer.objects.create(response=sent, question=question, text="As sent")
+    client.force_login(parent)
+
+    page = client.post(url("answer", consultation.pk), {f"question_{question.pk}": "Changed late"}, follow=True)
+    check = client.post(url("answer-check", consultation.pk), {"hear_back": "on"}, follow=True)
+
+    sent.refresh_from_db()
+    assert (sent.status, list(sent.answers.values_list("text", flat=True))) == ("submitted", ["As sent"])
+    message = "The answers you sent before it closed stay as you sent them."
+    assert message in page.content.decode() and message in check.content.decode()
+
+
+def test_a_visitor_posting_after_closing_keeps_a_draft_only_of_what_they_typed(client):
+    consultation = closed_consultation(allows_visitors=True)
+    question = QuestionFactory(consultation=consultation, kind="short_text")
+
+    nothing = client.post(url("answer-check", consultation.pk), {}, follow=True)
+    typed = client.post(url("answer", consultation.pk), {f"question_{question.pk}": "Late"}, follow=True)
+
+    assert "We have kept" not in nothing.content.decode()
+    assert "We have kept what you wrote as a draft." in typed.content.decode()
+    assert list(Response.objects.values_list("status", "answers__text")) == [("draft", "Late")]
+
+
+def test_a_sent_answer_is_changed_only_through_the_required_checks(client):
+    consultation = open_consultation()
+    question = QuestionFactory(consultation=consultation, kind="short_text", required=True)
+    parent = ParentCarerFactory()
+    sent = _sent(consultation, parent)
+    Answer.objects.create(response=sent, question=question, text="Needed")
+    client.force_login(parent)
+
+    form = client.get(url("answer", consultation.pk)).content.decode()
+    emptied = client.post(url("answer", consultation.pk), {f"question_{question.pk}": "", "save": ""})
+    changed = client.post(url("answer", consultation.pk), {f"question_{question.pk}": "Better", "continue": ""})
+
+    assert "Save and come back later" not in form
+    assert "Answer this question, or save and come back later" in emptied.content.decode()
+    assert changed.url == url("answer-check", consultation.pk)
+    assert list(sent.answers.values_list("text", flat=True)) == ["Better"]
 
 
 def test_visitor_answers_only_where_allowed(client, django_capture_on_commit_callbacks):
