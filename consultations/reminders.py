@@ -29,7 +29,7 @@ from forum_portal.notify.models import OutgoingEmail
 from forum_portal.notify.services import queue_email
 from forum_portal.people.models import Membership, Organisation, User
 
-from .models import Consultation, Reply, ReplyUpdate, Response
+from .models import Consultation, Reply, ReplyItem, ReplyUpdate, Response
 
 # A missed sweep is made good within this long; longer outages skip the reminder rather than send
 # a "closes in 7 days" message when it closes tomorrow.
@@ -307,7 +307,7 @@ def reply_progress_due(now: datetime) -> list[Reminder]:
         start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
         updates = list(
             ReplyUpdate.objects.filter(
-                item__isnull=False,
+                item__outcome=ReplyItem.Outcome.WILL_CHANGE,
                 at__gte=start,
                 at__lt=start + timedelta(days=1),
                 reply__published_at__isnull=False,

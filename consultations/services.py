@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
@@ -367,11 +368,45 @@ def save_reply_summary(reply: Reply, *, summary: str, by: User) -> Reply:
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
     if reply.summary == summary:
         return reply
+    before = reply.summary
     reply.summary = summary
     reply.summary_html = render_markdown(summary)
     reply.save(update_fields=["summary", "summary_html"])
-    _correction(reply, by=by, text="The summary was corrected.")
+    _correction(reply, by=by, text=f"The summary was corrected. It said: “{_shortened(before)}”")
     return reply
+
+
+# The fields of an item a correction names, as the public page labels them.
+CORRECTED_FIELDS = {
+    "you_said": "You said",
+    "we_did": "We did",
+    "outcome": "The outcome",
+    "reason": "Why",
+    "owner": "Who",
+    "due_date": "By when",
+}
+
+
+def _shortened(text, limit: int = 300) -> str:
+    text = " ".join(str(text or "none").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _shown(item: ReplyItem, name: str) -> str:
+    if name == "outcome":
+        return item.get_outcome_display()
+    if name == "due_date":
+        return date_format(item.due_date, "j F Y") if item.due_date else "none"
+    return _shortened(getattr(item, name))
+
+
+def _what_changed(before: ReplyItem, after: ReplyItem) -> str:
+    """Each field a correction changed, as it was and as it is now."""
+    return "; ".join(
+        f"{label} was “{_shown(before, name)}”, now “{_shown(after, name)}”"
+        for name, label in CORRECTED_FIELDS.items()
+        if getattr(before, name) != getattr(after, name)
+    )
 
 
 @transaction.atomic
@@ -379,19 +414,22 @@ def save_reply_item(reply: Reply, *, by: User, item: ReplyItem | None = None, **
     """Add an item, or change one. Reason is required unless the outcome is "changed";
     a "will change" item needs an owner and a due date (both database constraints)."""
     reply = Reply.objects.select_for_update().get(pk=reply.pk)
+    before = None
     if item is None:
         last = reply.items.aggregate(last=Max("position"))["last"]
         item = ReplyItem(reply=reply, position=(last or 0) + 1)
-        note = "An item was added: {}"
     else:
-        note = "An item was corrected: {}"
+        before = ReplyItem.objects.get(pk=item.pk)
     for name, value in fields.items():
         setattr(item, name, value)
     if item.theme_id and item.theme.consultation_id != reply.consultation_id:
         raise ValidationError("A theme belongs to one consultation.")
     item.full_clean()
     item.save()
-    _correction(reply, by=by, text=note.format(item.you_said[:120]))
+    if before is None:
+        _correction(reply, by=by, text=f"An item was added: “{_shortened(item.you_said, 120)}”")
+    elif changes := _what_changed(before, item):
+        _correction(reply, by=by, text=f"An item was corrected (“{_shortened(before.you_said, 120)}”). {changes}.")
     return item
 
 
@@ -433,8 +471,11 @@ def add_progress_update(item: ReplyItem, *, text: str, by: User) -> ReplyUpdate:
     """A dated progress note on a "will change" item of a published reply, shown publicly."""
     if not text.strip():
         raise ValidationError("Write the update.")
+    item = ReplyItem.objects.select_related("reply").get(pk=item.pk)
     if not item.reply.is_published:
         raise ValidationError("Progress updates follow publication.")
+    if item.outcome != ReplyItem.Outcome.WILL_CHANGE:
+        raise ValidationError("Progress updates are for “will change” items.")
     return ReplyUpdate.objects.create(reply=item.reply, item=item, text=text.strip(), by=by)
 
 

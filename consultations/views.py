@@ -786,7 +786,7 @@ class ReplyItemView(ReplyMixin, FormView):
         context = super().get_context_data(**kwargs)
         item = self.get_item()
         context["item"] = item
-        if item and context["reply"].is_published:
+        if item and context["reply"].is_published and item.outcome == ReplyItem.Outcome.WILL_CHANGE:
             context["update_form"] = kwargs.get("update_form") or ProgressUpdateForm()
             context["update_form"].helper.form_action = reverse(
                 "consultations:reply-item-update", args=[self.consultation.pk, item.pk]

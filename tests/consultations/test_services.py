@@ -1,4 +1,4 @@
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -271,9 +271,70 @@ def test_publish_reply_notifies_those_who_asked_and_later_changes_show_as_update
         listener.email
     ]
     assert list(consultation.events.values_list("action", flat=True)) == ["reply_published", "reply_corrected"]
-    assert ReplyUpdate.objects.get().text == "An item was corrected: Phone booking"
+    assert ReplyUpdate.objects.get().text == (
+        "An item was corrected (“Phone booking”). We did was “We kept online booking”, "
+        "now “We kept online booking, with help by phone”."
+    )
     with pytest.raises(ValidationError):
         services.publish_reply(reply, by=officer)
+
+
+def test_a_correction_names_each_field_it_changed_and_an_unchanged_save_adds_none():
+    consultation = closed_consultation()
+    officer = OfficerFactory()
+    reply = services.reply_for(consultation)
+    item = services.save_reply_item(
+        reply, by=officer, you_said="Longer hours", we_did="Nothing yet", outcome="considering", reason="Costs"
+    )
+    services.save_reply_summary(reply, summary="First words", by=officer)
+    services.publish_reply(reply, by=officer)
+
+    services.save_reply_item(reply, by=officer, item=item, you_said="Longer hours")  # nothing changes
+    services.save_reply_item(
+        reply,
+        by=officer,
+        item=item,
+        outcome="will_change",
+        owner="Play team",
+        due_date=date(2027, 3, 1),
+        reason="Funded from April",
+    )
+    services.save_reply_summary(reply, summary="Second words", by=officer)
+
+    assert list(reply.updates.values_list("text", flat=True)) == [
+        "An item was corrected (“Longer hours”). The outcome was “Still considering”, now “Will change”; "
+        "Why was “Costs”, now “Funded from April”; Who was “none”, now “Play team”; "
+        "By when was “none”, now “1 March 2027”.",
+        "The summary was corrected. It said: “First words”",
+    ]
+
+
+def test_progress_updates_only_on_will_change_items_of_a_published_reply():
+    consultation = closed_consultation()
+    officer = OfficerFactory()
+    reply = services.reply_for(consultation)
+    kept = services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="not_changed", reason="C")
+    coming = services.save_reply_item(
+        reply,
+        by=officer,
+        you_said="D",
+        we_did="E",
+        outcome="will_change",
+        reason="F",
+        owner="G",
+        due_date=date(2027, 3, 1),
+    )
+
+    with pytest.raises(ValidationError, match="Progress updates follow publication."):
+        services.add_progress_update(coming, text="Started", by=officer)
+    services.publish_reply(reply, by=officer)
+    with pytest.raises(ValidationError, match="Progress updates are for “will change” items."):
+        services.add_progress_update(kept, text="Nothing to add", by=officer)
+    services.add_progress_update(coming, text="Started", by=officer)
+
+    assert list(ReplyUpdate.objects.filter(item__isnull=False).values_list("item__you_said", "text")) == [
+        ("D", "Started")
+    ]
 
 
 def test_anonymise_responses_keeps_the_answers_without_the_person():
