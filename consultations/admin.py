@@ -17,27 +17,41 @@ from .models import (
 )
 
 
-class QuestionInline(admin.TabularInline):
+class ShownNotChanged:
+    """The consultations' record is shown here and changed only through the portal's pages.
+
+    Those pages keep the history a consultation owes the people who answered it (who submitted,
+    approved, withdrew or extended it, and when; every correction to a published reply shown
+    publicly) and render its Markdown. A change made here would be silent, so forum admins read
+    here and act through the review queue, the consultation's pages and "You said, we did"."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class QuestionInline(ShownNotChanged, admin.TabularInline):
     model = Question
     extra = 0
     fields = ["position", "section", "kind", "text", "required"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ShownNotChanged, admin.TabularInline):
     model = ConsultationEvent
     extra = 0
     fields = ["at", "action", "by", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Consultation)
-class ConsultationAdmin(admin.ModelAdmin):
-    list_display = ["title", "organisation", "status", "opens_at", "closes_at", "reply_due_at"]
-    list_filter = ["status", "topic", "organisation", "allows_visitors"]
+class ConsultationAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_display = ["title", "organisation", "kind", "status", "opens_at", "closes_at", "reply_due_at"]
+    list_filter = ["kind", "status", "topic", "organisation", "allows_visitors"]
+    list_select_related = ["organisation"]
     search_fields = ["title", "summary", "organisation__name"]
     date_hierarchy = "opens_at"
     raw_id_fields = ["created_by"]
@@ -45,7 +59,8 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_select_related = ["consultation"]
     list_display = ["text", "consultation", "kind", "position", "required"]
     list_filter = ["kind", "required"]
     search_fields = ["text", "consultation__title"]
@@ -53,18 +68,19 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(ShownNotChanged, admin.ModelAdmin):
     """Answers are personal data: forum admins see them for support, they do not edit them."""
 
+    list_select_related = ["consultation"]
     list_display = ["pk", "consultation", "status", "share_name", "hear_back", "submitted_at"]
     list_filter = ["status", "share_name", "hear_back"]
     search_fields = ["consultation__title", "user__email", "email"]
     raw_id_fields = ["consultation", "user"]
-    readonly_fields = ["consultation", "user", "email", "status", "started_at", "updated_at", "submitted_at"]
 
 
 @admin.register(Answer)
-class AnswerAdmin(admin.ModelAdmin):
+class AnswerAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_select_related = ["question", "response"]
     list_display = ["pk", "question", "choice", "response"]
     list_filter = ["question__kind"]
     search_fields = ["text", "choice", "question__text"]
@@ -73,7 +89,8 @@ class AnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_select_related = ["consultation"]
     list_display = ["name", "consultation"]
     list_filter = ["consultation__organisation"]
     search_fields = ["name", "consultation__title"]
@@ -81,21 +98,23 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsultationEvent)
-class ConsultationEventAdmin(admin.ModelAdmin):
+class ConsultationEventAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_select_related = ["consultation", "by"]
     list_display = ["consultation", "action", "by", "at"]
     list_filter = ["action"]
     search_fields = ["consultation__title", "note", "by__email"]
     raw_id_fields = ["consultation", "by"]
 
 
-class ReplyItemInline(admin.StackedInline):
+class ReplyItemInline(ShownNotChanged, admin.StackedInline):
     model = ReplyItem
     extra = 0
     raw_id_fields = ["theme"]
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_select_related = ["consultation", "published_by"]
     list_display = ["consultation", "published_at", "published_by"]
     list_filter = [("published_at", admin.EmptyFieldListFilter)]
     search_fields = ["consultation__title", "summary"]
@@ -104,7 +123,8 @@ class ReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReplyItem)
-class ReplyItemAdmin(admin.ModelAdmin):
+class ReplyItemAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_select_related = ["reply__consultation"]
     list_display = ["you_said", "reply", "outcome", "owner", "due_date"]
     list_filter = ["outcome"]
     search_fields = ["you_said", "we_did", "reason"]
@@ -112,7 +132,8 @@ class ReplyItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReplyUpdate)
-class ReplyUpdateAdmin(admin.ModelAdmin):
+class ReplyUpdateAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_select_related = ["reply__consultation", "item", "by"]
     list_display = ["reply", "item", "at", "by"]
     list_filter = ["at"]
     search_fields = ["text", "reply__consultation__title"]
@@ -120,7 +141,8 @@ class ReplyUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(LocalOfferComment)
-class LocalOfferCommentAdmin(admin.ModelAdmin):
+class LocalOfferCommentAdmin(ShownNotChanged, admin.ModelAdmin):
+    list_select_related = ["consultation"]
     list_display = ["text", "consultation", "aspect", "moderation", "created_at"]
     list_filter = ["moderation", "aspect"]
     search_fields = ["text", "moderation_reason", "consultation__title"]
