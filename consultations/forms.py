@@ -317,6 +317,30 @@ class WithdrawForm(forms.Form):
         self.helper = _helper(Field.textarea("reason"), button="Withdraw the consultation")
 
 
+class ExtendForm(forms.Form):
+    closes_on = DateInputField(label="New closing date", help_text="It closes at the end of this day.")
+    reason = forms.CharField(
+        label="Why it is extended",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="This is shown publicly on the consultation's page.",
+        error_messages={"required": "Give the reason, which is shown publicly"},
+    )
+
+    def __init__(self, *args, consultation: Consultation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consultation = consultation
+        self.helper = _helper(Field("closes_on"), Field.textarea("reason"), button="Extend the consultation")
+
+    def clean_closes_on(self):
+        closes_on = self.cleaned_data["closes_on"]
+        if closes_on <= self.consultation.closes_at.astimezone(UK).date():
+            raise forms.ValidationError("The new closing date must be after the current one")
+        return closes_on
+
+    def closes_at(self) -> datetime:
+        return datetime.combine(self.cleaned_data["closes_on"], time(23, 59), tzinfo=UK)
+
+
 class ThemeForm(forms.Form):
     name = forms.CharField(label="New theme", max_length=100, error_messages={"required": "Give the theme a name"})
 

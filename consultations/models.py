@@ -123,9 +123,17 @@ class Consultation(models.Model):
                 violation_error_message="The closing date must be after the opening date.",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "in_review"]) | Q(opens_at__isnull=False, closes_at__isnull=False),
+                condition=Q(status__in=["draft", "in_review"])
+                | Q(opens_at__isnull=False, closes_at__isnull=False, reply_due_at__isnull=False),
                 name="consultation_approved_has_dates",
-                violation_error_message="An approved consultation needs opening and closing dates.",
+                violation_error_message="An approved consultation needs opening, closing and reply dates.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True)
+                | Q(reply_due_at__isnull=True)
+                | Q(reply_due_at__gte=models.F("closes_at")),
+                name="consultation_reply_due_after_closing",
+                violation_error_message="The reply is due after the consultation closes.",
             ),
         ]
 
@@ -318,6 +326,7 @@ class ConsultationEvent(models.Model):
         APPROVED = "approved", "Approved by the forum"
         RETURNED = "returned", "Changes asked by the forum"
         WITHDRAWN = "withdrawn", "Withdrawn"
+        EXTENDED = "extended", "Closing date extended"
         REPLY_PUBLISHED = "reply_published", "“You said, we did” published"
         REPLY_CORRECTED = "reply_corrected", "“You said, we did” corrected"
         RESULTS_RELEASED = "results_released", "Results published"

@@ -77,6 +77,11 @@ rules.add_perm("consultations.manage_consultation", is_owner_signed_in_well)
 rules.add_perm("consultations.review_consultation", is_staff_signed_in_well & is_in_review)
 rules.add_perm("consultations.view_review_queue", is_staff_signed_in_well)
 rules.add_perm("consultations.withdraw_consultation", is_staff_signed_in_well & is_live_and_not_closed)
+# Families may be given longer by the organisation that asks, or by the forum.
+rules.add_perm(
+    "consultations.extend_consultation",
+    (is_owner_signed_in_well | is_staff_signed_in_well) & is_live_and_not_closed,
+)
 rules.add_perm(
     "consultations.answer_consultation",
     ~is_local_offer & is_open_for_answers & (is_parent_carer | allows_visitors),

@@ -219,6 +219,33 @@ def withdraw_consultation(consultation: Consultation, *, by: User, reason: str, 
     return consultation
 
 
+@transaction.atomic
+def extend_consultation(consultation: Consultation, *, closes_at: datetime, reason: str, by: User) -> Consultation:
+    """Give families longer: move an upcoming or open consultation's closing date later, with a
+    public reason. The reply stays due 12 weeks after the new closing date; closing reminders
+    follow the new date (reminders held for the old one are not sent)."""
+    if not reason.strip():
+        raise ValidationError("Give the reason, which is shown publicly.")
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.status != Consultation.Status.APPROVED or consultation.is_closed():
+        raise ValidationError("Only an upcoming or open consultation can be extended.")
+    if closes_at <= consultation.closes_at:
+        raise ValidationError("The new closing date must be after the current one.")
+    before = consultation.closes_at
+    consultation.closes_at = closes_at
+    _default_reply_due(consultation)
+    consultation.updated_at = timezone.now()
+    consultation.full_clean()
+    consultation.save(update_fields=["closes_at", "reply_due_at", "updated_at"])
+    note = (
+        f"It now closes on {date_format(timezone.localtime(closes_at), 'j F Y')} "
+        f"instead of {date_format(timezone.localtime(before), 'j F Y')}. {reason.strip()}"
+    )
+    _log(consultation, ConsultationEvent.Action.EXTENDED, by=by, note=note)
+    record_event("consultation.extended", actor=by, obj=consultation, closes_at=closes_at.isoformat())
+    return consultation
+
+
 # --- Answering -----------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.ConsultationSubmitView.as_view(), name="consultation-submit"),
     path("<int:pk>/review/", views.ConsultationReviewView.as_view(), name="consultation-review"),
     path("<int:pk>/withdraw/", views.ConsultationWithdrawView.as_view(), name="consultation-withdraw"),
+    path("<int:pk>/extend/", views.ConsultationExtendView.as_view(), name="consultation-extend"),
     path("<int:pk>/answer/", views.AnswerView.as_view(), name="answer"),
     path("<int:pk>/answer/check/", views.AnswerCheckView.as_view(), name="answer-check"),
     path("<int:pk>/answer/sent/", views.AnswerSentView.as_view(), name="answer-sent"),

@@ -25,6 +25,7 @@ from . import selectors, services
 from .forms import (
     AnswerForm,
     ConsultationForm,
+    ExtendForm,
     LocalOfferCommentForm,
     LocalOfferRoundForm,
     ModerationForm,
@@ -353,6 +354,27 @@ class ConsultationWithdrawView(ConsultationMixin, FormView):
             form.add_error(None, error.messages[0])
             return self.form_invalid(form)
         messages.success(self.request, "The consultation is withdrawn. The reason is shown on its page.")
+        return redirect(self.consultation.get_absolute_url())
+
+
+class ConsultationExtendView(ConsultationMixin, FormView):
+    permission_required = "people.view_dashboard"  # officers and forum staff, signed in with two factors
+    object_permission = "consultations.extend_consultation"
+    template_name = "consultations/consultation_extend.html"
+    form_class = ExtendForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "consultation": self.consultation}
+
+    def form_valid(self, form):
+        try:
+            services.extend_consultation(
+                self.consultation, closes_at=form.closes_at(), reason=form.cleaned_data["reason"], by=self.request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, "The consultation is extended. The new date and the reason are on its page.")
         return redirect(self.consultation.get_absolute_url())
 
 

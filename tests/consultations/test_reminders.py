@@ -128,9 +128,8 @@ def test_a_missed_sweep_catches_up_within_the_look_back_window(clock, closing_in
 def test_an_extended_consultation_gets_fresh_reminders_for_its_new_date_only(clock, closing_in_a_week):
     consultation, people = closing_in_a_week
     reminders.remind_closing_soon()
-    # The forum extends it by two weeks (an approved consultation's dates change only by an admin).
     new_close = consultation.closes_at + timedelta(weeks=2)
-    Consultation.objects.filter(pk=consultation.pk).update(closes_at=new_close)
+    services.extend_consultation(consultation, closes_at=new_close, reason="Half term", by=ForumStaffFactory())
 
     clock.move_to(START + timedelta(days=6))  # the old one-day moment: nothing
     assert reminders.remind_closing_soon() == 0

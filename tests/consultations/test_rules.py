@@ -77,6 +77,12 @@ def test_review_consultation_only_staff_in_review(world):
     assert allowed(world, "consultations.review_consultation") == {("staff", "in_review")}
 
 
+def test_extend_only_owner_or_staff_before_closing(world):
+    assert allowed(world, "consultations.extend_consultation") == everyone_in(
+        "upcoming", "open", roles=["owner", "staff"]
+    )
+
+
 def test_withdraw_only_staff_before_closing(world):
     assert allowed(world, "consultations.withdraw_consultation") == {("staff", "upcoming"), ("staff", "open")}
 

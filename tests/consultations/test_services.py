@@ -381,3 +381,35 @@ def test_reply_email_waits_for_the_end_of_quiet_hours():
     email = OutgoingEmail.objects.get(kind="consultation_reply")
     assert email.not_before == datetime.combine(evening + timedelta(days=1), time(8, 0), tzinfo=uk)
     assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_extending_moves_the_closing_and_reply_dates_and_says_why_publicly():
+    consultation = open_consultation(closes_at=datetime(2027, 3, 10, 23, 59, tzinfo=ZoneInfo("Europe/London")))
+    officer = OfficerFactory(membership__organisation=consultation.organisation)
+    later = datetime(2027, 3, 24, 23, 59, tzinfo=ZoneInfo("Europe/London"))
+
+    with pytest.raises(ValidationError, match="Give the reason"):
+        services.extend_consultation(consultation, closes_at=later, reason=" ", by=officer)
+    with pytest.raises(ValidationError, match="must be after the current one"):
+        services.extend_consultation(consultation, closes_at=consultation.closes_at, reason="More time", by=officer)
+    services.extend_consultation(consultation, closes_at=later, reason="Half term got in the way.", by=officer)
+
+    consultation.refresh_from_db()
+    assert (consultation.closes_at, consultation.reply_due_at) == (later, later + timedelta(weeks=12))
+    event = consultation.events.get(action=ConsultationEvent.Action.EXTENDED)
+    assert (event.by, event.note) == (
+        officer,
+        "It now closes on 24 March 2027 instead of 10 March 2027. Half term got in the way.",
+    )
+    assert AuditEvent.objects.filter(action="consultation.extended").count() == 1
+
+
+def test_a_closed_or_withdrawn_consultation_cannot_be_extended():
+    staff = ForumStaffFactory()
+    withdrawn = open_consultation()
+    Consultation.objects.filter(pk=withdrawn.pk).update(status=Consultation.Status.WITHDRAWN)
+    for consultation in [closed_consultation(), withdrawn]:
+        with pytest.raises(ValidationError, match="Only an upcoming or open consultation can be extended."):
+            services.extend_consultation(
+                consultation, closes_at=timezone.now() + timedelta(weeks=10), reason="Longer", by=staff
+            )

@@ -253,6 +253,27 @@ def test_staff_approve(client):
     assert list(consultation.events.values_list("action", flat=True)) == ["approved"]
 
 
+def test_officer_extends_an_open_consultation_and_the_reason_shows_publicly(client, officer, organisation):
+    consultation = open_consultation(organisation=organisation)
+    client.force_login(officer)
+    today = timezone.localdate()
+
+    earlier = client.post(
+        url("consultation-extend", consultation.pk), {**date_fields("closes_on", today), "reason": "Half term"}
+    )
+    later = today + timedelta(weeks=8)
+    done = client.post(
+        url("consultation-extend", consultation.pk), {**date_fields("closes_on", later), "reason": "Half term"}
+    )
+
+    assert "The new closing date must be after the current one" in earlier.content.decode()
+    assert "Half term</textarea>" in earlier.content.decode()
+    assert done.url == consultation.get_absolute_url()
+    consultation.refresh_from_db()
+    assert timezone.localtime(consultation.closes_at).date() == later
+    assert "Half term" in client.get(consultation.get_absolute_url()).content.decode()
+
+
 def test_staff_withdraw_shows_the_reason_publicly(client):
     consultation = open_consultation()
     client.force_login(ForumStaffFactory())
@@ -480,6 +501,22 @@ def test_results_count_choices_and_list_written_answers(client, officer, closed_
     cell = '<td class="govuk-table__cell govuk-table__cell--numeric">'
     assert f'<th scope="row" class="govuk-table__header">Online</th>{cell}2</td>{cell}67%</td>' in content
     assert "=Too far" in content and "From Robin Lee" in content
+
+
+def test_paging_written_answers_keeps_the_theme_search_and_breakdown(client, officer, closed_with_questions, settings):
+    consultation, _, text = closed_with_questions
+    travel = services.create_theme(consultation, name="Travel")
+    for number in range(51):
+        answer = _sent(consultation).answers.create(question=text, text=f"Bus {number}")
+        services.tag_answer(answer, themes=[travel])
+    client.force_login(officer)
+
+    content = client.get(url("results", consultation.pk), {"theme": travel.pk, "q": "Bus", "by": "need"}).content
+    next_link = re.search(r'href="([^"]*)" rel="next"', content.decode())[1]
+
+    assert next_link == f"?theme={travel.pk}&amp;q=Bus&amp;by=need&amp;page=2#answers"
+    second = client.get(url("results", consultation.pk) + next_link.replace("&amp;", "&")).content.decode()
+    assert "Page 2 of 2" in second and second.count('class="govuk-summary-card" id="answer-') == 1
 
 
 def test_breakdown_hides_groups_under_five(client, officer, closed_with_questions):

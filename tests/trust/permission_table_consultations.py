@@ -138,6 +138,13 @@ ROWS = [
     # A superuser passes every permission whatever the state; the services still check the state.
     *rows("consultations:consultation-review", ("in_review", "open"), in_review=STAFF, default=STAFF_NOT_NOW),
     *rows("consultations:consultation-withdraw", ("open", "closed"), open=STAFF, default=STAFF_NOT_NOW),
+    # The owning officers or the forum give families longer, until it closes.
+    *rows(
+        "consultations:consultation-extend",
+        ("open", "closed"),
+        open={**OWNERS, "staff": OK},
+        default={**OWNERS_BUT_NOT_NOW, "staff": NOT_FOUND},
+    ),
     *rows(
         "consultations:answer",
         ("open", "closed", "draft"),
