@@ -11,7 +11,8 @@ class OutgoingEmail(models.Model):
 
     ``dedupe_key`` is unique, so whatever runs twice (a beat job, a retried request) queues a
     message once. The send task moves a row queued → sending → sent (or back to queued for a
-    retry, or to failed); the sweeper returns rows left in sending by a dead worker to queued.
+    retry, or to failed, or to cancelled when its kind says it is no longer due); the sweeper
+    returns rows left in sending by a dead worker to queued.
     """
 
     class Status(models.TextChoices):
@@ -19,6 +20,7 @@ class OutgoingEmail(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Not needed any more"
 
     kind = models.CharField(max_length=50, db_index=True)
     recipient = models.EmailField()
@@ -34,6 +36,11 @@ class OutgoingEmail(models.Model):
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     dedupe_key = models.CharField(max_length=255, unique=True)
+    about = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the email is about (ids), for its kind's last check before it is sent.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     not_before = models.DateTimeField(
         default=timezone.now, help_text="Not sent before this time (quiet hours, scheduled digests)."

@@ -12,7 +12,7 @@ def opted_out_kinds(address: str) -> set[str]:
 
 
 def outbox_counts_by_day(queryset: QuerySet[OutgoingEmail] | None = None) -> QuerySet:
-    """Queued, sent and failed emails per day of queueing, newest day first."""
+    """Queued, sent, failed and cancelled (no longer due) emails per day of queueing, newest day first."""
     queryset = OutgoingEmail.objects.all() if queryset is None else queryset
     return (
         queryset.annotate(day=TruncDate("created_at"))
@@ -21,6 +21,7 @@ def outbox_counts_by_day(queryset: QuerySet[OutgoingEmail] | None = None) -> Que
             queued=Count("id", filter=Q(status=OutgoingEmail.Status.QUEUED) | Q(status=OutgoingEmail.Status.SENDING)),
             sent=Count("id", filter=Q(status=OutgoingEmail.Status.SENT)),
             failed=Count("id", filter=Q(status=OutgoingEmail.Status.FAILED)),
+            cancelled=Count("id", filter=Q(status=OutgoingEmail.Status.CANCELLED)),
         )
         .order_by("-day")
     )

@@ -49,11 +49,13 @@ def queue_email(
     body_text: str = "",
     body_html: str = "",
     not_before: datetime | None = None,
+    about: dict | None = None,
 ) -> OutgoingEmail | None:
     """Store one email for ``to`` (a user or an address) and send it after the transaction commits.
 
     Give either ``template`` (rendered from ``templates/emails/<template>.subject.txt``, ``.txt``
-    and ``.html``) or the finished ``subject`` and bodies. Returns None, and stores nothing, when
+    and ``.html``) or the finished ``subject`` and bodies. ``about`` names what the email is about
+    (ids), for its kind's ``still_due`` check before sending. Returns None, and stores nothing, when
     the same ``dedupe_key`` was queued before or the recipient has switched this kind off.
     """
     email_kind = kinds.get(kind)
@@ -101,6 +103,7 @@ def queue_email(
                 body_html=body_html,
                 headers=headers,
                 dedupe_key=dedupe_key,
+                about=about or {},
                 not_before=due,
                 created_at=now,
             )
@@ -166,6 +169,7 @@ class Outcome(enum.Enum):
     SKIPPED = "skipped"
     RETRY = "retry"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)
@@ -181,18 +185,36 @@ def send_queued_email(email_id: int) -> SendResult:
     task for the same row finds it taken and stops. The SMTP conversation happens outside the lock
     and the transaction. A transient failure puts the row back in the queue with a later
     ``not_before`` (exponential backoff) until ``NOTIFY_MAX_ATTEMPTS``; a permanent one fails it.
+
+    Two rules hold here, at the last moment, whatever brought the row to a worker (its first
+    hand-over, a retry, the sweeper, a resend from the admin): mail that waits out quiet hours is
+    not sent in them, and an email whose kind says it is no longer due is cancelled, not sent.
     """
     now = timezone.now()
+    quiet_kinds = kinds.waiting_out_quiet_hours() if end_of_quiet_hours(now) > now else []
     # Taking the row is one conditional UPDATE: PostgreSQL locks the row for it, and a second
     # task for the same row waits for that lock, then finds it no longer queued and updates
     # nothing. One statement and one commit, where a transaction with SELECT ... FOR UPDATE and a
     # save took four round trips to the database for each message.
-    taken = OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED, not_before__lte=now).update(
-        status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now
+    taken = (
+        OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED, not_before__lte=now)
+        .exclude(kind__in=quiet_kinds)
+        .update(status=OutgoingEmail.Status.SENDING, attempts=F("attempts") + 1, sending_started_at=now)
     )
     if not taken:
+        if quiet_kinds:
+            OutgoingEmail.objects.filter(pk=email_id, status=OutgoingEmail.Status.QUEUED, kind__in=quiet_kinds).update(
+                not_before=end_of_quiet_hours(now), dispatched_at=None
+            )
         return SendResult(Outcome.SKIPPED)
     email = OutgoingEmail.objects.get(pk=email_id)
+
+    kind = kinds.find(email.kind)
+    if kind is not None and kind.still_due is not None and not kind.still_due(email):
+        OutgoingEmail.objects.filter(pk=email.pk, status=OutgoingEmail.Status.SENDING).update(
+            status=OutgoingEmail.Status.CANCELLED, last_error="No longer due when its time came, so not sent."
+        )
+        return SendResult(Outcome.CANCELLED)
 
     try:
         _send(build_message(email))

@@ -51,11 +51,11 @@ def test_changelist_shows_emails_and_counts_per_day(admin_client):
     assert response.status_code == 200
     assert listed(response) == ["Email 3", "Email 2", "Email 1"]
     assert list(response.context["counts_by_day"]) == [
-        {"day": date(2026, 7, 15), "queued": 1, "sent": 0, "failed": 1},
-        {"day": date(2026, 7, 14), "queued": 0, "sent": 1, "failed": 0},
+        {"day": date(2026, 7, 15), "queued": 1, "sent": 0, "failed": 1, "cancelled": 0},
+        {"day": date(2026, 7, 14), "queued": 0, "sent": 1, "failed": 0, "cancelled": 0},
     ]
-    assert "<td>15 Jul 2026</td><td>1</td><td>0</td><td>1</td>" in content
-    assert "<td>14 Jul 2026</td><td>0</td><td>1</td><td>0</td>" in content
+    assert "<td>15 Jul 2026</td><td>1</td><td>0</td><td>1</td><td>0</td>" in content
+    assert "<td>14 Jul 2026</td><td>0</td><td>1</td><td>0</td><td>0</td>" in content
 
 
 def test_changelist_without_two_factor_is_refused(client):

@@ -307,6 +307,60 @@ def test_send_queued_email_transient_error_queues_again_with_backoff(frozen, fai
     assert email.last_error == f"{type(error).__name__}: {error}"
 
 
+@pytest.mark.parametrize("brought_by", ["a retry after a failure", "the sweeper", "a resend from the admin"])
+def test_quiet_hours_mail_reaching_a_worker_at_night_waits_until_0800(
+    test_kinds, memory_broker, failing_mail, mailoutbox, django_capture_on_commit_callbacks, brought_by
+):
+    afternoon = datetime(2026, 7, 15, 19, 59, 30, tzinfo=UTC)  # 20:59:30 in the UK (BST)
+    with time_machine.travel(afternoon, tick=False) as clock:
+        email = queue(kind="test_evening")
+        if brought_by == "a retry after a failure":
+            failing_mail(ConnectionRefusedError("refused"))
+            services.send_queued_email(email.pk)  # tried again in a minute: 21:00:30
+            failing_mail(None)
+            clock.move_to(afternoon + timedelta(minutes=1))
+        elif brought_by == "the sweeper":
+            set_row(email, status=Status.SENDING, sending_started_at=afternoon)
+            clock.move_to(afternoon + settings.NOTIFY_STALE_AFTER + timedelta(minutes=1))
+            services.sweep_outbox()
+        else:
+            set_row(email, status=Status.FAILED)
+            clock.move_to(afternoon + timedelta(hours=1))
+            with django_capture_on_commit_callbacks():
+                services.resend_email(email)
+
+        result = services.send_queued_email(email.pk)
+
+    email.refresh_from_db()
+    assert (result.outcome, email.status, mailoutbox) == (Outcome.SKIPPED, Status.QUEUED, [])
+    assert email.not_before == datetime(2026, 7, 16, 7, 0, tzinfo=UTC)  # 08:00 UK time
+
+
+def test_an_email_its_kind_no_longer_wants_is_cancelled_not_sent(frozen, mailoutbox):
+    still_wanted = {"answer": True}
+    kinds.register(
+        kinds.EmailKind(
+            key="test_checked",
+            label="Checked (test)",
+            description="Checked.",
+            still_due=lambda email: still_wanted["answer"] and email.about == {"thing": 7},
+        )
+    )
+    try:
+        wanted, unwanted = queue(kind="test_checked", about={"thing": 7}), queue(kind="test_checked", dedupe_key="t:2")
+        first, second = services.send_queued_email(wanted.pk), services.send_queued_email(unwanted.pk)
+    finally:
+        kinds._KINDS.pop("test_checked")
+
+    unwanted.refresh_from_db()
+    assert (first.outcome, second.outcome) == (Outcome.SENT, Outcome.CANCELLED)
+    assert (unwanted.status, unwanted.last_error) == (
+        Status.CANCELLED,
+        "No longer due when its time came, so not sent.",
+    )
+    assert len(mailoutbox) == 1
+
+
 @pytest.mark.parametrize(("attempts_before", "retry_in"), [(1, 120), (2, 240), (3, 480)])
 def test_send_queued_email_backoff_doubles_with_each_attempt(frozen, settings, failing_mail, attempts_before, retry_in):
     settings.NOTIFY_MAX_ATTEMPTS = 5
@@ -482,6 +536,7 @@ def test_outbox_counts_by_day_counts_each_status_per_uk_day():
         ("2026-07-15 22:59", Status.FAILED),
         ("2026-07-15 08:00", Status.SENT),
         ("2026-07-15 09:00", Status.SENT),
+        ("2026-07-15 10:00", Status.CANCELLED),
     ]
     for number, (created_at, status) in enumerate(rows):
         with time_machine.travel(datetime.fromisoformat(created_at).replace(tzinfo=UTC), tick=False):
@@ -490,8 +545,8 @@ def test_outbox_counts_by_day_counts_each_status_per_uk_day():
     counts = list(outbox_counts_by_day())
 
     assert counts == [
-        {"day": date(2026, 7, 16), "queued": 2, "sent": 1, "failed": 0},
-        {"day": date(2026, 7, 15), "queued": 0, "sent": 2, "failed": 1},
+        {"day": date(2026, 7, 16), "queued": 2, "sent": 1, "failed": 0, "cancelled": 0},
+        {"day": date(2026, 7, 15), "queued": 0, "sent": 2, "failed": 1, "cancelled": 1},
     ]
 
 
