@@ -51,7 +51,7 @@ class ConsultationsConfig(AppConfig):
         from forum_portal.notify import kinds
         from forum_portal.people import privacy
 
-        from . import panels, rules, selectors, services  # noqa: F401 - rules registers the permissions
+        from . import panels, reminders, rules, selectors, services  # noqa: F401 - rules registers the permissions
 
         kinds.register(
             kinds.EmailKind(
@@ -67,10 +67,19 @@ class ConsultationsConfig(AppConfig):
                 label="“You said, we did” replies",
                 description="When an organisation publishes its reply to a consultation you answered.",
                 quiet_hours=True,
+                still_due=reminders.STILL_DUE["consultation_reply"],
             )
         )
         for key, label, description, quiet_hours in REMINDER_KINDS:
-            kinds.register(kinds.EmailKind(key=key, label=label, description=description, quiet_hours=quiet_hours))
+            kinds.register(
+                kinds.EmailKind(
+                    key=key,
+                    label=label,
+                    description=description,
+                    quiet_hours=quiet_hours,
+                    still_due=reminders.STILL_DUE.get(key),
+                )
+            )
         privacy.register(
             privacy.PersonalData(
                 "consultation_answers",

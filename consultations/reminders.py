@@ -1,15 +1,20 @@
 """Reminders about consultations: closing soon, closed, reply due and overdue.
 
-Each reminder has a moment it is for (seven days before ``closes_at``, say). A sweep run at
-``now`` sends every reminder whose moment lies in the look-back window ``(now - LOOK_BACK, now]``,
-so a sweep that was missed (a beat outage, a deploy) catches up on the next run. Each reminder is
-queued through the outbox with a dedupe key naming the consultation, the date the reminder is for
-and the person, so:
+Each reminder has a moment it is for. "N days before" a date (closing, the reply's due date) is
+10:00 UK time on the calendar day N days before that date's day, so "closes tomorrow" goes out
+the morning before, not in the night (consultations close at 23:59). "When it closes" is the
+closing moment itself. A sweep run at ``now`` sends every reminder whose moment lies in the
+look-back window (a day), so a sweep that was missed (a beat outage, a deploy) catches up on the
+next run. Each reminder is queued through the outbox with a dedupe key naming the consultation,
+the date the reminder is for and the person, so:
 
 - running the sweep twice, or two sweeps at once, queues each reminder once (the outbox's unique key);
 - a consultation whose closing date moves gets fresh reminders for the new date;
 - a withdrawn consultation, or one whose reply is published, gets none (the queries ask for the
-  state as it is now).
+  state as it is now);
+- mail that waited in the outbox (quiet hours, a retry, a broker outage) is checked again just
+  before it is sent (``STILL_DUE``): a parent who has answered meanwhile, a consultation withdrawn
+  or extended, or a reply published meanwhile, cancels it.
 
 The ``*_due`` selectors read what is due in a fixed number of queries whatever the number of
 members, and leave out what the outbox already holds; ``remind_*`` queue it. ``manage.py
@@ -17,7 +22,8 @@ send_due_reminders --dry-run`` prints what the selectors find.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -25,7 +31,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from forum_portal.notify.models import OutgoingEmail
+from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 from forum_portal.notify.services import queue_email
 from forum_portal.people.models import Membership, Organisation, User
 
@@ -34,6 +40,8 @@ from .models import Consultation, Reply, ReplyItem, ReplyUpdate, Response
 # A missed sweep is made good within this long; longer outages skip the reminder rather than send
 # a "closes in 7 days" message when it closes tomorrow.
 LOOK_BACK = timedelta(days=1)
+UK = ZoneInfo("Europe/London")
+REMIND_AT = time(10, 0)  # "N days before" reminders go out from this time of day, UK time
 CLOSING_SOON = (7, 1)  # days before closing: the audience
 CLOSING = (2,)  # days before closing: the owning officers
 REPLY_DUE = (14, 1)  # days before reply_due_at: the owning officers
@@ -49,26 +57,41 @@ class Reminder:
     dedupe_key: str
     template: str
     context: dict = field(default_factory=dict)
+    about: dict = field(default_factory=dict)  # ids, for the check just before sending (STILL_DUE)
+
+    @property
+    def address(self) -> str:
+        return (self.to if isinstance(self.to, str) else self.to.email).strip().lower()
 
     def __str__(self):
-        address = self.to if isinstance(self.to, str) else self.to.email
-        return f"{self.kind} to {address} ({self.dedupe_key})"
+        return f"{self.kind} to {self.address} ({self.dedupe_key})"
 
 
 def _day(moment: datetime) -> str:
     return timezone.localdate(moment).isoformat()
 
 
+# Ids or keys asked about in one query: SQLite allows some thirty thousand parameters a statement.
+IN_BATCH = 2000
+
+
 def _not_yet_queued(reminders: list[Reminder]) -> list[Reminder]:
-    """Leave out reminders the outbox already has, in one query (a second run queues nothing)."""
-    if not reminders:
-        return []
-    queued = set(
-        OutgoingEmail.objects.filter(dedupe_key__in=[r.dedupe_key for r in reminders]).values_list(
-            "dedupe_key", flat=True
+    """Leave out reminders the outbox already has (a second run queues nothing) and those the
+    person has switched off, in a query per 2,000."""
+    queued, opted_out = set(), set()
+    for start in range(0, len(reminders), IN_BATCH):
+        batch = reminders[start : start + IN_BATCH]
+        queued |= set(
+            OutgoingEmail.objects.filter(dedupe_key__in=[r.dedupe_key for r in batch]).values_list(
+                "dedupe_key", flat=True
+            )
         )
-    )
-    return [r for r in reminders if r.dedupe_key not in queued]
+        opted_out |= set(
+            EmailOptOut.objects.filter(
+                kind__in={r.kind for r in batch}, email__in={r.address for r in batch}
+            ).values_list("kind", "email")
+        )
+    return [r for r in reminders if r.dedupe_key not in queued and (r.kind, r.address) not in opted_out]
 
 
 def _officers_by_organisation(consultations) -> dict[int, list[User]]:
@@ -85,9 +108,14 @@ def _officers_by_organisation(consultations) -> dict[int, list[User]]:
     return officers
 
 
-def _due_between(now: datetime, days: int) -> dict:
-    """Filters for a date field whose moment ``days`` before it lies in the look-back window."""
-    return {"gt": now + timedelta(days=days) - LOOK_BACK, "lte": now + timedelta(days=days)}
+def _days_before(now: datetime, days: int) -> dict:
+    """Filters for a date field (a closing or reply date) whose "``days`` before" reminder is due
+    at ``now``: its UK day is ``days`` after the latest reminding day that has begun (10:00 on it).
+    A sweep missed on that day is made good until 10:00 the next day."""
+    local = now.astimezone(UK)
+    day = local.date() if local.time() >= REMIND_AT else local.date() - timedelta(days=1)
+    start = datetime.combine(day + timedelta(days=days), time.min, tzinfo=UK)
+    return {"gte": start, "lt": start + timedelta(days=1)}
 
 
 # --- Closing soon: the audience --------------------------------------------------------------------
@@ -103,11 +131,11 @@ def closing_soon_due(now: datetime, *, among=None) -> list[Reminder]:
     """
     reminders = []
     for days in CLOSING_SOON:
-        window = _due_between(now, days)
+        window = _days_before(now, days)
         consultations = (
             (among if among is not None else Consultation.objects.all())
             .open_at(now)
-            .filter(kind=Consultation.Kind.STANDARD, closes_at__gt=window["gt"], closes_at__lte=window["lte"])
+            .filter(kind=Consultation.Kind.STANDARD, closes_at__gte=window["gte"], closes_at__lt=window["lt"])
             .select_related("organisation")
             .order_by("closes_at", "pk")
         )
@@ -139,6 +167,7 @@ def closing_soon_due(now: datetime, *, among=None) -> list[Reminder]:
                             "has_draft": user.pk in drafts,
                             "answer_url": answer_url,
                         },
+                        about=_closing_about(consultation),
                     )
                 )
     return _not_yet_queued(reminders)
@@ -151,10 +180,10 @@ def closing_due(now: datetime) -> list[Reminder]:
     """The owning officers, two days before a consultation closes."""
     reminders = []
     for days in CLOSING:
-        window = _due_between(now, days)
+        window = _days_before(now, days)
         consultations = list(
             Consultation.objects.open_at(now)
-            .filter(closes_at__gt=window["gt"], closes_at__lte=window["lte"])
+            .filter(closes_at__gte=window["gte"], closes_at__lt=window["lt"])
             .select_related("organisation")
             .annotate(answered=Count("responses", filter=Q(responses__status=Response.Status.SUBMITTED)))
             .order_by("closes_at", "pk")
@@ -169,6 +198,7 @@ def closing_due(now: datetime) -> list[Reminder]:
                         dedupe_key=f"closing-officers-{days}d:{consultation.pk}:{_day(consultation.closes_at)}:{user.pk}",
                         template="consultations_closing",
                         context={"consultation": consultation, "days": days, "answered": consultation.answered},
+                        about=_closing_about(consultation),
                     )
                 )
     return _not_yet_queued(reminders)
@@ -199,6 +229,7 @@ def closed_due(now: datetime) -> list[Reminder]:
                         "answered": consultation.answered,
                         "results_url": results_url,
                     },
+                    about={"consultation": consultation.pk},
                 )
             )
     return _not_yet_queued(reminders)
@@ -221,8 +252,8 @@ def reply_due_soon_due(now: datetime) -> list[Reminder]:
     reminders = []
     offsets = [(days, None) for days in REPLY_DUE] + [(LOCAL_OFFER_ANSWER_DUE, Consultation.Kind.LOCAL_OFFER)]
     for days, only_kind in offsets:
-        window = _due_between(now, days)
-        consultations = _awaiting_reply(now).filter(reply_due_at__gt=window["gt"], reply_due_at__lte=window["lte"])
+        window = _days_before(now, days)
+        consultations = _awaiting_reply(now).filter(reply_due_at__gte=window["gte"], reply_due_at__lt=window["lt"])
         if only_kind:
             consultations = consultations.filter(kind=only_kind)
         consultations = list(consultations.order_by("reply_due_at", "pk"))
@@ -237,6 +268,7 @@ def reply_due_soon_due(now: datetime) -> list[Reminder]:
                         dedupe_key=f"reply-due-{days}d:{consultation.pk}:{_day(consultation.reply_due_at)}:{user.pk}",
                         template="consultations_reply_due",
                         context={"consultation": consultation, "days": days, "reply_url": reply_url},
+                        about=_reply_about(consultation),
                     )
                 )
     return _not_yet_queued(reminders)
@@ -267,6 +299,7 @@ def reply_overdue_due(now: datetime) -> list[Reminder]:
                     dedupe_key=f"reply-overdue:{consultation.pk}:{_day(consultation.reply_due_at)}:w{week}:{user.pk}",
                     template="consultations_reply_overdue",
                     context={"consultation": consultation, "weeks": week, "reply_url": reply_url},
+                    about=_reply_about(consultation),
                 )
             )
     if overdue:
@@ -339,6 +372,7 @@ def reply_progress_due(now: datetime) -> list[Reminder]:
                     dedupe_key=f"reply-progress:{consultation.pk}:{day.isoformat()}:{response.pk}",
                     template="consultations_reply_progress",
                     context={"consultation": consultation, "updates": consultation_updates, "day": day},
+                    about={"consultation": consultation.pk},
                 )
             )
     return _not_yet_queued(reminders)
@@ -368,6 +402,7 @@ def queue_reminders(reminders: list[Reminder]) -> int:
                     dedupe_key=reminder.dedupe_key,
                     template=reminder.template,
                     context=reminder.context,
+                    about=reminder.about,
                 )
                 queued += email is not None
     return queued
@@ -417,3 +452,54 @@ def send_due_reminders(*, now: datetime | None = None) -> dict[str, int]:
     """Queue every reminder due now; returns how many of each were queued."""
     now = now or timezone.now()
     return {name: queue_reminders(selector(now)) for name, selector in SWEEPS.items()}
+
+
+# --- The check just before sending ---------------------------------------------------------------
+
+
+def _closing_about(consultation: Consultation) -> dict:
+    return {"consultation": consultation.pk, "closes_on": _day(consultation.closes_at)}
+
+
+def _reply_about(consultation: Consultation) -> dict:
+    return {"consultation": consultation.pk, "reply_due_on": _day(consultation.reply_due_at)}
+
+
+def _approved(email: OutgoingEmail) -> Consultation | None:
+    return Consultation.objects.filter(pk=email.about.get("consultation"), status=Consultation.Status.APPROVED).first()
+
+
+def closing_still_due(email: OutgoingEmail) -> bool:
+    """Still open, still closing on the day the reminder names, and (for a parent carer) still
+    not answered."""
+    consultation = _approved(email)
+    if consultation is None or not consultation.is_open() or _day(consultation.closes_at) != email.about["closes_on"]:
+        return False
+    return (
+        email.user_id is None
+        or not consultation.responses.filter(user_id=email.user_id, status=Response.Status.SUBMITTED).exists()
+    )
+
+
+def reply_still_due(email: OutgoingEmail) -> bool:
+    """Still not published, and still due on the day the reminder names."""
+    consultation = _approved(email)
+    if consultation is None or _day(consultation.reply_due_at) != email.about["reply_due_on"]:
+        return False
+    return not Reply.objects.filter(consultation=consultation, published_at__isnull=False).exists()
+
+
+def consultation_still_live(email: OutgoingEmail) -> bool:
+    """Not withdrawn meanwhile."""
+    return _approved(email) is not None
+
+
+# Each reminder kind's check just before sending (see forum_portal.notify.kinds.EmailKind.still_due).
+STILL_DUE = {
+    "consultation_closing_soon": closing_still_due,
+    "consultation_closing": closing_still_due,
+    "consultation_closed": consultation_still_live,
+    "consultation_reply_due": reply_still_due,
+    "consultation_reply_overdue": reply_still_due,
+    "consultation_reply": consultation_still_live,
+}

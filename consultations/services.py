@@ -489,6 +489,7 @@ def publish_reply(reply: Reply, *, by: User, now: datetime | None = None) -> Rep
             dedupe_key=f"consultation-reply:{reply.consultation_id}:{response.pk}",
             template="consultations_reply_published",
             context={"consultation": reply.consultation},
+            about={"consultation": reply.consultation_id},
         )
     return reply
 

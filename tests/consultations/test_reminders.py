@@ -1,6 +1,7 @@
 """Consultation reminders: who gets which, once, with the clock frozen and stepped."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -13,7 +14,7 @@ from django.utils import timezone
 from consultations import benchdata, reminders, services
 from consultations.models import Consultation, Reply, ReplyItem, Response
 from forum_portal.notify.models import OutgoingEmail
-from forum_portal.notify.services import opt_out
+from forum_portal.notify.services import opt_out, send_queued_email
 from tests.factories import ForumStaffFactory, OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
 from tests.factories.consultations import ConsultationFactory
 from tests.factories.people import OrganisationFactory
@@ -194,10 +195,79 @@ def test_parents_reminders_wait_out_quiet_hours(clock, closing_in_a_week):
     waiting = OutgoingEmail.objects.get(recipient="waiting@example.org")
     assert (waiting.status, waiting.not_before) == (OutgoingEmail.Status.QUEUED, datetime(2026, 3, 11, 8, tzinfo=UTC))
     # An officer's work reminder is not held.
-    clock.move_to(consultation.closes_at - timedelta(days=2))
+    two_days_before = datetime(2026, 3, 15, 21, 30, tzinfo=UTC)
+    clock.move_to(two_days_before)
     reminders.remind_closing()
     officers = OutgoingEmail.objects.get(recipient=officer.email)
-    assert officers.not_before == consultation.closes_at - timedelta(days=2)
+    assert officers.not_before == two_days_before
+
+
+def test_a_consultation_closing_at_midnight_is_reminded_the_morning_before(clock):
+    uk = ZoneInfo("Europe/London")
+    consultation = approved(closes_at=datetime(2026, 3, 17, 23, 59, tzinfo=uk), title="Respite")
+    parent = ParentCarerFactory()
+
+    clock.move_to(datetime(2026, 3, 16, 9, 59, tzinfo=uk))
+    assert reminders.remind_closing_soon() == 0
+    clock.move_to(datetime(2026, 3, 16, 10, 0, tzinfo=uk))
+    assert reminders.remind_closing_soon() == 1
+
+    email = OutgoingEmail.objects.get()
+    assert (email.dedupe_key, email.subject) == (
+        f"closing-1d:{consultation.pk}:2026-03-17:{parent.pk}",
+        "“Respite” closes tomorrow",
+    )
+    assert email.not_before == datetime(2026, 3, 16, 10, 0, tzinfo=uk)  # sent now, not held
+
+
+@pytest.mark.parametrize("meanwhile", ["the parent answers", "it is withdrawn", "it is extended"])
+def test_a_reminder_held_overnight_is_not_sent_if_it_is_no_longer_true_by_morning(clock, meanwhile, mailoutbox):
+    consultation = approved(closes_at=START + timedelta(days=7, hours=-2), title="Short breaks")
+    parent = ParentCarerFactory()
+    clock.move_to(START + timedelta(hours=12))  # 22:00: the sweep finds it, quiet hours hold it
+    reminders.remind_closing_soon()
+    held = OutgoingEmail.objects.get()
+    staff = ForumStaffFactory()
+
+    if meanwhile == "the parent answers":
+        submitted(consultation, parent)
+    elif meanwhile == "it is withdrawn":
+        services.withdraw_consultation(consultation, by=staff, reason="Dropped")
+    else:
+        services.extend_consultation(
+            consultation, closes_at=consultation.closes_at + timedelta(weeks=2), reason="Longer", by=staff
+        )
+    clock.move_to(held.not_before)
+    result = send_queued_email(held.pk)
+
+    held.refresh_from_db()
+    assert (result.outcome.value, held.status, mailoutbox) == ("cancelled", "cancelled", [])
+
+
+def test_a_reminder_still_true_in_the_morning_is_sent(clock, mailoutbox):
+    approved(closes_at=START + timedelta(days=7, hours=-2), title="Short breaks")
+    ParentCarerFactory(email="parent@example.org")
+    clock.move_to(START + timedelta(hours=12))
+    reminders.remind_closing_soon()
+    held = OutgoingEmail.objects.get()
+
+    assert send_queued_email(held.pk).outcome.value == "skipped"  # still 22:00
+    clock.move_to(held.not_before)
+    assert send_queued_email(held.pk).outcome.value == "sent"
+    assert [message.to for message in mailoutbox] == [["parent@example.org"]]
+
+
+def test_a_reply_reminder_is_not_sent_once_the_reply_is_published(clock, mailoutbox):
+    consultation = approved(opens_at=START - timedelta(weeks=16), closes_at=START - timedelta(weeks=10))
+    officer = OfficerFactory(membership__organisation=consultation.organisation)
+    clock.move_to(consultation.reply_due_at - timedelta(days=14))
+    reminders.remind_reply_due_soon()
+    queued = OutgoingEmail.objects.get(kind="consultation_reply_due")
+    reply = services.reply_for(consultation)
+    services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="changed")
+    services.publish_reply(reply, by=officer)
+
+    assert send_queued_email(queued.pk).outcome.value == "cancelled"
 
 
 def test_nobody_who_switched_the_kind_off_is_reminded(closing_in_a_week):
@@ -344,9 +414,12 @@ def test_overdue_replies_weekly_to_officers_and_a_weekly_digest_to_staff(clock, 
 
 def test_dry_run_lists_what_is_due_and_queues_nothing(closing_in_a_week, capsys):
     consultation, people = closing_in_a_week
+    ParentCarerFactory(email="switched-off@example.org")
+    opt_out("switched-off@example.org", "consultation_closing_soon")  # not due, so not listed
     call_command("send_due_reminders", "--dry-run")
     out = capsys.readouterr().out
     assert "closing_soon: 2 due" in out
+    assert "switched-off@example.org" not in out
     assert f"consultation_closing_soon to waiting@example.org (closing-7d:{consultation.pk}:2026-03-17:" in out
     assert "2 reminder(s) would be queued." in out
     assert OutgoingEmail.objects.count() == 0
