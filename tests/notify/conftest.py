@@ -45,14 +45,18 @@ class MemoryBroker:
         self.queue = queue
 
     def published_ids(self) -> list[int]:
-        """Email ids of the send tasks published so far, in order; reading empties the queue."""
+        """Email ids of the send tasks published so far (one email or a batch), in order;
+        reading empties the queue."""
         ids = []
         with self.app.connection_for_write() as connection:
             channel = connection.default_channel
             while (message := channel.basic_get(self.queue, no_ack=True)) is not None:
-                assert message.headers["task"] == "notify.send_email_task"
                 args, kwargs, _embed = json.loads(message.body)
-                ids.append(args[0] if args else kwargs["email_id"])
+                if message.headers["task"] == "notify.send_emails_task":
+                    ids += args[0] if args else kwargs["email_ids"]
+                else:
+                    assert message.headers["task"] == "notify.send_email_task"
+                    ids.append(args[0] if args else kwargs["email_id"])
         return ids
 
 

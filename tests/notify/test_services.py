@@ -237,8 +237,44 @@ def test_sweep_outbox_broker_away_stops_at_the_first_refusal(broker_away, caplog
     result = services.sweep_outbox()
 
     assert result == {"requeued": 0, "failed": 0, "dispatched": 0}
-    assert notify_log(caplog) == [f"Could not reach the Celery broker for email {first.pk}; the sweeper will retry."]
+    assert notify_log(caplog) == [
+        f"Could not reach the Celery broker for email {first.pk} and 1 more; the sweeper will retry."
+    ]
     assert list(OutgoingEmail.objects.values_list("status", "dispatched_at")) == [(Status.QUEUED, None)] * 2
+
+
+def test_queue_emails_follows_queue_emails_rules_in_a_fixed_number_of_queries(
+    test_kinds, memory_broker, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    queue(kind="test_news", dedupe_key="news:already")
+    services.opt_out("switched-off@example.org", "test_news")
+
+    def batch(size, prefix):
+        return [
+            {"kind": "test_news", "to": f"p{n}@example.org", "dedupe_key": f"{prefix}:{n}", "subject": "News"}
+            for n in range(size)
+        ]
+
+    with django_assert_num_queries(3):
+        one = services.queue_emails(batch(1, "one"))
+    extra = [
+        {"kind": "test_news", "to": "switched-off@example.org", "dedupe_key": "news:off", "subject": "News"},
+        {"kind": "test_news", "to": "again@example.org", "dedupe_key": "news:already", "subject": "News"},
+        {"kind": "test_evening", "to": "late@example.org", "dedupe_key": "evening:1", "subject": "Later"},
+    ]
+    # Three queries to queue; handing the new rows to the workers after commit stamps them in one more.
+    with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(3):
+        many = services.queue_emails(batch(50, "many") + extra)
+
+    assert (one, many) == (1, 51)  # not the switched-off person, nor the key queued before
+    assert not OutgoingEmail.objects.filter(dedupe_key="news:off").exists()
+    assert OutgoingEmail.objects.get(dedupe_key="news:already").recipient == "robin@example.org"
+    assert sorted(memory_broker.published_ids()) == sorted(
+        OutgoingEmail.objects.filter(dedupe_key__startswith="many:").values_list("pk", flat=True)
+    )
+    assert OutgoingEmail.objects.get(dedupe_key="many:7").headers["List-Unsubscribe-Post"] == (
+        "List-Unsubscribe=One-Click"
+    )
 
 
 # --- send_queued_email --------------------------------------------------------------------------
