@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
-from forum_portal.notify.services import queue_email
+from forum_portal.notify.services import queue_emails
 from forum_portal.people.models import Membership, Organisation, User
 
 from .models import Consultation, Reply, ReplyItem, ReplyUpdate, Response
@@ -58,6 +58,9 @@ class Reminder:
     template: str
     context: dict = field(default_factory=dict)
     about: dict = field(default_factory=dict)  # ids, for the check just before sending (STILL_DUE)
+    # Reminders whose text is the same for every recipient (but for their unsubscribe link) share
+    # this, so the sweep renders the text once (no reminder template greets its reader by name).
+    same_text_as: tuple | None = None
 
     @property
     def address(self) -> str:
@@ -168,6 +171,7 @@ def closing_soon_due(now: datetime, *, among=None) -> list[Reminder]:
                             "answer_url": answer_url,
                         },
                         about=_closing_about(consultation),
+                        same_text_as=(consultation.pk, days, user.pk in drafts),
                     )
                 )
     return _not_yet_queued(reminders)
@@ -388,23 +392,27 @@ def queue_reminders(reminders: list[Reminder]) -> int:
     """Queue each reminder in the outbox; returns how many were queued (not already there, not
     switched off by the person).
 
-    A transaction per batch saves a commit per email (the sweep's main cost on a busy database);
-    each batch's mail is handed to the workers when it commits. A sweep that dies mid-way loses
-    only its open batch, which the next run queues.
+    A few queries and a commit per batch of 500, whatever the number of people; each batch's mail
+    is handed to the workers when it commits. A sweep that dies mid-way loses only its open batch,
+    which the next run queues.
     """
     queued = 0
     for start in range(0, len(reminders), QUEUE_BATCH):
         with transaction.atomic():
-            for reminder in reminders[start : start + QUEUE_BATCH]:
-                email = queue_email(
-                    kind=reminder.kind,
-                    to=reminder.to,
-                    dedupe_key=reminder.dedupe_key,
-                    template=reminder.template,
-                    context=reminder.context,
-                    about=reminder.about,
-                )
-                queued += email is not None
+            queued += queue_emails(
+                [
+                    {
+                        "kind": reminder.kind,
+                        "to": reminder.to,
+                        "dedupe_key": reminder.dedupe_key,
+                        "template": reminder.template,
+                        "context": reminder.context,
+                        "about": reminder.about,
+                        "same_text_as": reminder.same_text_as,
+                    }
+                    for reminder in reminders[start : start + QUEUE_BATCH]
+                ]
+            )
     return queued
 
 

@@ -110,7 +110,7 @@ def test_reminders_due_while_the_broker_is_away_go_out_once_when_it_is_back(
     assert reminders.send_due_reminders()["closed"] == 0
     assert notify.sweep_outbox() == {"requeued": 0, "failed": 0, "dispatched": 3}
     wait_for(lambda: sent_count() == 3, timeout=30, message="the reminders to be sent")
-    wait_for(lambda: len(worker.task_results("notify.send_email_task")) == 3, message="the send tasks to finish")
+    wait_for(lambda: worker.task_results("notify.send_emails_task"), message="the send task to finish")
 
     assert OutgoingEmail.objects.count() == 3
     assert sorted(message.recipients[0] for message in smtp_sink.delivered()) == [officer.email for officer in officers]
