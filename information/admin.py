@@ -88,10 +88,14 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 @admin.register(TaxonomyTerm)
 class TaxonomyTermAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "taxonomy", "parent"]
+    list_display = ["name", "code", "taxonomy", "parent_id"]
     list_filter = ["taxonomy"]
     search_fields = ["name", "code"]
-    list_select_related = ["taxonomy", "parent"]
+    list_select_related = ["taxonomy"]
+    # The broader term comes from the feed and may be one the directory does not hold; a choice
+    # list of the terms we have would drop it on the next save.
+    exclude = ["parent"]
+    readonly_fields = ["parent_id"]
 
 
 @admin.register(ServiceOrganisation)

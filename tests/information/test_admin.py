@@ -1,9 +1,16 @@
+import uuid
+
 import pytest
 from django.urls import reverse
 
 from information.models import Article
 from tests.factories import UserFactory, activate_totp
-from tests.factories.information import ContactFactory, PublishedArticleFactory, ServiceAtLocationFactory
+from tests.factories.information import (
+    ContactFactory,
+    PublishedArticleFactory,
+    ServiceAtLocationFactory,
+    TaxonomyTermFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +61,18 @@ def test_admin_renders_markdown_when_an_article_is_saved(client, forum_admin):
 
     assert response.status_code == 302
     assert Article.objects.get().body_html == '<p class="govuk-body"><strong>new</strong></p>'
+
+
+def test_admin_keeps_a_terms_parent_that_the_directory_does_not_hold(client, forum_admin):
+    elsewhere = uuid.uuid4()
+    term = TaxonomyTermFactory(name="Sleep", parent_id=elsewhere)
+    client.force_login(forum_admin)
+    url = reverse("admin:information_taxonomyterm_change", args=[term.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"taxonomy": term.taxonomy_id, "code": "S1", "name": "Sleep well", "description": ""})
+
+    assert str(elsewhere) in page.content.decode()
+    assert response.status_code == 302
+    term.refresh_from_db()
+    assert (term.name, term.parent_id) == ("Sleep well", elsewhere)
