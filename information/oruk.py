@@ -175,19 +175,15 @@ def service_at_location_json(place: ServiceAtLocation, *, full: bool = False) ->
     }
 
 
-def page_size(requested: str | None) -> int:
-    try:
-        size = int(requested)
-    except (TypeError, ValueError):
+def page_size(requested: int | None) -> int:
+    """The page size asked for, within 1 and the largest allowed; the default when not asked."""
+    if requested is None:
         return settings.INFORMATION_ORUK_PAGE_SIZE
-    return min(max(size, 1), settings.INFORMATION_ORUK_MAX_PAGE_SIZE)
+    return min(max(requested, 1), settings.INFORMATION_ORUK_MAX_PAGE_SIZE)
 
 
-def page_number(requested: str | None) -> int:
-    try:
-        return max(int(requested), 1)
-    except (TypeError, ValueError):
-        return 1
+def page_number(requested: int | None) -> int:
+    return 1 if requested is None else max(requested, 1)
 
 
 def paged(queryset, *, page: int, size: int, to_json) -> dict:
