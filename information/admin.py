@@ -73,7 +73,7 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 @admin.register(TopicSubscription)
 class TopicSubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["user", "topic", "created_at"]
+    list_display = ["user", "topic", "created_at", "digested_until"]
     list_filter = ["topic"]
     search_fields = ["user__email"]
     list_select_related = ["user", "topic"]

@@ -158,6 +158,9 @@ class TopicSubscription(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_subscriptions")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="subscriptions")
     created_at = models.DateTimeField(default=timezone.now)
+    # Where the person's last digest ended (the same on all their subscriptions): the next one
+    # covers what was published after it. Empty until their first digest.
+    digested_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["topic__name"]

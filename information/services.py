@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -484,20 +485,24 @@ def _import_taxonomy(term: dict, where: str) -> Taxonomy | None:
 
 # --- Email: topic digests and review reminders --------------------------------------------------
 
-DIGEST_WINDOW = timedelta(days=7)
+# A person's first digest covers the past week; no digest reaches back further than four weeks, so
+# someone who switched digests off and on again is not sent months of news at once.
+DIGEST_FIRST_WINDOW = timedelta(days=7)
+DIGEST_LOOKBACK = timedelta(days=28)
 
 
 def send_topic_digests(*, now: datetime | None = None) -> int:
-    """Queue each follower a digest of what was published in their topics in the past week.
+    """Queue each follower a digest of what was published in their topics since their last one.
 
     Nothing is queued for someone with nothing new. The dedupe key names the ISO week, so a job
-    that runs twice in a week (or is retried) sends each person one digest.
+    that runs twice in a week (or is retried) sends each person one digest that week; as each
+    digest starts where the person's last one ended, not a fixed week back, what a later run in
+    the same week found comes in the next week's digest instead of being lost.
     """
     now = now or timezone.now()
-    since = now - DIGEST_WINDOW
     articles = list(
         Article.objects.published()
-        .filter(published_at__gte=since, published_at__lt=now)
+        .filter(published_at__gte=now - DIGEST_LOOKBACK, published_at__lt=now)
         .defer("body", "body_html", "easy_read", "easy_read_html")
         .prefetch_related("topics")
         .order_by("-published_at", "id")
@@ -509,25 +514,44 @@ def send_topic_digests(*, now: datetime | None = None) -> int:
         for topic in article.topics.all():
             by_topic.setdefault(topic.pk, []).append(article)
 
-    followed: dict = {}
-    subscriptions = TopicSubscription.objects.filter(topic_id__in=by_topic, user__is_active=True).select_related(
-        "user", "topic"
+    # The end of each person's last digest, over all the topics they follow.
+    last_digest = (
+        TopicSubscription.objects.filter(user=OuterRef("user"), digested_until__isnull=False)
+        .order_by("-digested_until")
+        .values("digested_until")[:1]
     )
-    for subscription in subscriptions.order_by("user_id", "topic__name"):
-        followed.setdefault(subscription.user, []).append(subscription.topic)
+    subscriptions = (
+        TopicSubscription.objects.filter(topic_id__in=by_topic, user__is_active=True)
+        .select_related("user", "topic")
+        .annotate(last_digest=Subquery(last_digest))
+        .order_by("user_id", "topic__name")
+    )
+    followed: dict = {}
+    for subscription in subscriptions:
+        followed.setdefault(subscription.user, []).append(subscription)
 
     year, week, _ = timezone.localtime(now).isocalendar()
     queued = 0
-    for user, topics in followed.items():
-        sections = [(topic, by_topic[topic.pk]) for topic in topics]
-        email = queue_email(
-            kind="information_digest",
-            to=user,
-            dedupe_key=f"information-digest:{user.pk}:{year}-W{week:02d}",
-            template="information_digest",
-            context={"sections": sections, "since": since, "count": len({a.pk for _, rows in sections for a in rows})},
-        )
-        queued += email is not None
+    for user, rows in followed.items():
+        since = max(rows[0].last_digest or now - DIGEST_FIRST_WINDOW, now - DIGEST_LOOKBACK)
+        sections = [
+            (row.topic, [article for article in by_topic[row.topic_id] if article.published_at >= since])
+            for row in rows
+        ]
+        sections = [(topic, found) for topic, found in sections if found]
+        if not sections:
+            continue
+        with transaction.atomic():
+            email = queue_email(
+                kind="information_digest",
+                to=user,
+                dedupe_key=f"information-digest:{user.pk}:{year}-W{week:02d}",
+                template="information_digest",
+                context={"sections": sections, "since": since, "count": len({a.pk for _, f in sections for a in f})},
+            )
+            if email is not None:
+                TopicSubscription.objects.filter(user=user).update(digested_until=now)
+                queued += 1
     return queued
 
 
