@@ -202,6 +202,35 @@ def add_attachment(article: Article, *, by, title: str, file) -> Attachment:
     return attachment
 
 
+def save_article_from_admin(article: Article, *, by, created: bool, changed_fields: list[str]) -> Article:
+    """Save an article as the Django admin changed it, as the portal's own pages would: its
+    Markdown rendered, its search vector refreshed, and the change in its history."""
+    with transaction.atomic():
+        article.body_html = render_markdown(article.body)
+        article.easy_read_html = render_easy_read(article.easy_read)
+        if changed_fields:
+            article.updated_at = timezone.now()
+        article.save()
+        if created:
+            ArticleRevision.objects.create(article=article, by=by, action="created", changed_fields=[])
+        elif changed_fields:
+            ArticleRevision.objects.create(article=article, by=by, action="edited", changed_fields=list(changed_fields))
+        refresh_search_vectors(articles=Article.objects.filter(pk=article.pk))
+    return article
+
+
+def record_attachment_changes(*, by, added=(), changed=(), removed=()) -> None:
+    """Files added, changed or removed in the Django admin, each in its page's history as the
+    portal's own "Attach a document" notes a file added."""
+    ArticleRevision.objects.bulk_create(
+        [
+            ArticleRevision(article_id=attachment.article_id, by=by, action=action, changed_fields=[attachment.title])
+            for action, attachments in (("file added", added), ("file changed", changed), ("file removed", removed))
+            for attachment in attachments
+        ]
+    )
+
+
 # --- Importing an Open Referral UK feed ----------------------------------------------------------
 
 

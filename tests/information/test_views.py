@@ -270,6 +270,20 @@ def test_attachment_of_a_draft_is_not_found_for_visitors(client):
     assert b"".join(response.streaming_content) == b"x"
 
 
+def test_attachment_is_a_download_the_browser_will_not_sniff(client):
+    from django.core.files.base import ContentFile
+
+    # A web page kept before files were checked, or put there by other means: it must not open as
+    # a page of the portal's own address.
+    page = ContentFile(b"<script>alert(document.cookie)</script>", name="page.html")
+    attachment = Attachment.objects.create(article=PublishedArticleFactory(), title="Page", file=page)
+
+    response = client.get(reverse("information:attachment-download", args=[attachment.pk]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="page.html"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
 def test_staff_add_and_rename_a_topic_and_its_address_stays(client):
     client.force_login(ForumStaffFactory())
 
