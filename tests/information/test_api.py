@@ -354,3 +354,28 @@ def test_taxonomy_terms_api_query_count_does_not_grow(client, django_assert_num_
     with django_assert_num_queries(2):
         body = client.get(reverse("openreferral:taxonomy-term-list")).json()
     assert body["size"] == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_taxonomies_api_query_count_does_not_grow(client, django_assert_num_queries, count):
+    for _ in range(count):
+        TaxonomyFactory()
+
+    # count, page
+    with django_assert_num_queries(2):
+        body = client.get(reverse("openreferral:taxonomy-list")).json()
+    assert body["size"] == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_service_detail_api_query_count_does_not_grow_with_its_related_rows(client, django_assert_num_queries, count):
+    service = ServiceFactory()
+    for _ in range(count):
+        ServiceAtLocationFactory(service=service)
+        ContactFactory(service=service)
+        service.taxonomy_terms.add(TaxonomyTermFactory())
+
+    # The service with its organisation; then its places with locations, contacts, terms with taxonomies.
+    with django_assert_num_queries(4):
+        body = client.get(reverse("openreferral:service-detail", args=[service.pk])).json()
+    assert [len(body[key]) for key in ("service_at_locations", "contacts", "attributes")] == [count] * 3

@@ -3,7 +3,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories.information import ContactFactory, ServiceAtLocationFactory, ServiceFactory
+from tests.factories.information import (
+    ContactFactory,
+    ServiceAtLocationFactory,
+    ServiceFactory,
+    TaxonomyTermFactory,
+)
 from tests.information.queries import rendering_queries
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +58,33 @@ def test_directory_query_count_does_not_grow(client, django_assert_num_queries, 
     with django_assert_num_queries(1):
         response = client.get(reverse("information:service-list"))
     assert response.content.decode().count('<h2 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_filtered_directory_query_count_does_not_grow(client, django_assert_num_queries, count):
+    for _ in range(count):
+        ServiceFactory(area="Brookton", minimum_age=5, maximum_age=11)
+        ServiceFactory(area="Millford")
+
+    # Never cached: areas for the filter, count, page with organisations.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("information:service-list"), {"age": "8", "area": "Brookton"})
+    assert response.content.decode().count('<h2 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_service_page_query_count_does_not_grow_with_its_related_rows(client, django_assert_num_queries, count):
+    service = ServiceFactory(needs=["ASD", "HI", "PD", "VI", "MSI"][:count])
+    for number in range(count):
+        ServiceAtLocationFactory(service=service, location__name=f"Centre {number}")
+        ContactFactory(service=service, name=f"Contact {number}")
+        service.taxonomy_terms.add(TaxonomyTermFactory())
+
+    # The service with its organisation; then its needs, contacts, terms, their taxonomies, places with locations.
+    with django_assert_num_queries(6):
+        response = client.get(service.get_absolute_url())
+    content = response.content.decode()
+    assert (content.count("<strong>Centre "), content.count("<li>Contact ")) == (count, count)
 
 
 def test_directory_shows_a_new_service_at_once(client):
