@@ -139,19 +139,37 @@ class AdminAttachmentForm(forms.ModelForm):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search guides, news and services", max_length=200, required=False)
+    """The search box and its filters. A topic or audience not in the lists (an old or mistyped
+    link) is an error shown beside its filter, never an empty result."""
+
+    q = forms.CharField(
+        label="Search guides, news and services",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Enter at most %(limit_value)d characters"},
+    )
     topic = forms.ModelChoiceField(
         queryset=Topic.objects.order_by("name"),
         required=False,
         empty_label="Any topic",
         to_field_name="slug",
         widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "There is no topic “%(value)s”: choose one from the list"},
     )
     audience = forms.ChoiceField(
         choices=[("", "Anyone")] + list(Audience.choices),
         required=False,
         widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Choose who it is written for from the list"},
     )
+
+    def full_clean(self):
+        super().full_clean()
+        # A filter in error is drawn the way GOV.UK draws one, pointing to its message.
+        for name in {"topic", "audience"} & set(self.errors):
+            self.fields[name].widget.attrs.update(
+                {"class": "govuk-select govuk-select--error", "aria-describedby": f"id_{name}-error"}
+            )
 
 
 class FollowTopicsForm(forms.Form):
@@ -173,9 +191,17 @@ class FollowTopicsForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    need = forms.ChoiceField(choices=[("", "Any need")] + list(NeedCategory.choices), required=False)
+    need = forms.ChoiceField(
+        choices=[("", "Any need")] + list(NeedCategory.choices),
+        required=False,
+        error_messages={"invalid_choice": "Choose a need from the list"},
+    )
     age = forms.IntegerField(label="Age of the child or young person", min_value=0, max_value=25, required=False)
-    area = forms.ChoiceField(choices=[("", "Any area")], required=False)
+    area = forms.ChoiceField(
+        choices=[("", "Any area")],
+        required=False,
+        error_messages={"invalid_choice": "Choose an area from the list"},
+    )
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -60,11 +60,6 @@ def refresh_search_vectors(articles=None, services=None) -> None:
         )
 
 
-def render_easy_read(text: str) -> str:
-    """Easy Read is shown in larger text: the same Markdown, with GOV.UK's larger body style."""
-    return render_markdown(text).replace('class="govuk-body"', 'class="govuk-body-l"')
-
-
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:200] or "page"
     slug, number = base, 2
@@ -97,7 +92,7 @@ def create_article(
             body=body,
             body_html=render_markdown(body),
             easy_read=easy_read,
-            easy_read_html=render_easy_read(easy_read),
+            easy_read_html=render_markdown(easy_read),
             audience=audience,
             owner=owner or by,
             last_reviewed=last_reviewed,
@@ -122,7 +117,7 @@ def update_article(article: Article, *, by, topics=None, **fields) -> Article:
         if "body" in changed:
             article.body_html = render_markdown(article.body)
         if "easy_read" in changed:
-            article.easy_read_html = render_easy_read(article.easy_read)
+            article.easy_read_html = render_markdown(article.easy_read)
         if topics is not None:
             new_ids = {topic.pk for topic in topics}
             if new_ids != set(article.topics.values_list("pk", flat=True)):
@@ -207,7 +202,7 @@ def save_article_from_admin(article: Article, *, by, created: bool, changed_fiel
     Markdown rendered, its search vector refreshed, and the change in its history."""
     with transaction.atomic():
         article.body_html = render_markdown(article.body)
-        article.easy_read_html = render_easy_read(article.easy_read)
+        article.easy_read_html = render_markdown(article.easy_read)
         if changed_fields:
             article.updated_at = timezone.now()
         article.save()

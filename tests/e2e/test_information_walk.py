@@ -80,7 +80,10 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
 
     page.get_by_label("Summary").fill("How to ask the council to assess your child's needs.")
     page.get_by_label("Text", exact=True).fill("## How to ask\n\nWrite to the council's **SEND team**.")
-    page.get_by_label("Easy Read version (optional)").fill("You can ask the council for help at school.")
+    page.get_by_label("Easy Read version (optional)").fill(
+        "## What you can do\n\nYou can ask the council for help at school.\n\n"
+        "* Write to the council.\n* Ask us to help you."
+    )
     page.get_by_label("Education").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("This is a draft. Only forum staff can see it.")).to_be_visible()
@@ -109,6 +112,12 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
     check(page)
     page.get_by_role("link", name="Show the Easy Read version").click()
     expect(page.get_by_text("You can ask the council for help at school.")).to_be_visible()
+    # Easy Read is larger all through: its lists and headings as well as its paragraphs.
+    sizes = page.locator(".portal-prose--easy-read").evaluate(
+        "prose => Object.fromEntries(['p', 'li', 'h2'].map("
+        "tag => [tag, getComputedStyle(prose.querySelector(tag)).fontSize]))"
+    )
+    assert sizes == {"p": "24px", "li": "24px", "h2": "36px"}
     check(page)
 
     page.get_by_role("link", name="Education").click()
@@ -160,6 +169,14 @@ def test_visitor_browses_guides_news_and_filters_the_directory(page, check):
     for path in ["/information/guides/", "/information/news/"]:
         page.goto(path)
         check(page)
+
+    # An old link with a topic that is no more: the search says so beside the filter.
+    page.goto("/information/search/?q=play&topic=astronomy")
+    expect(page.locator("#id_topic-error")).to_have_text(
+        "Error: There is no topic “astronomy”: choose one from the list"
+    )
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check(page)
 
     page.goto("/information/services/")
     check(page)

@@ -43,6 +43,25 @@ def test_directory_bad_age_explains_and_keeps_what_was_typed(client):
     assert names(response) == ["Play"]
 
 
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"need": "XYZ"}, "need", "Choose a need from the list"),
+        ({"area": "Atlantis"}, "area", "Choose an area from the list"),
+    ],
+)
+def test_directory_unknown_need_or_area_says_so_beside_it(client, params, field, message):
+    ServiceFactory(name="Play", area="Brookton")
+
+    content = client.get(reverse("information:service-list"), params).content.decode()
+
+    assert f'<li><a href="#id_{field}">{message}</a></li>' in content
+    error = f'<p class="govuk-error-message" id="id_{field}-error"><span class="govuk-visually-hidden">Error:</span>'
+    assert f"{error} {message}</p>" in content
+    select = f'<select class="govuk-select govuk-select--error" id="id_{field}" name="{field}"'
+    assert f'{select} aria-describedby="id_{field}-error">' in content
+
+
 @pytest.mark.parametrize("count", [1, 5])
 def test_directory_query_count_does_not_grow(client, django_assert_num_queries, count):
     for number in range(count):

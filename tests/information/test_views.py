@@ -175,6 +175,7 @@ def test_easy_read_version_shows_on_the_toggle(client):
     assert "Standard words" in standard and "Easy words" not in standard
     assert "Show the Easy Read version" in standard
     assert "Easy words" in easy and "Standard words" not in easy
+    assert '<div class="portal-prose portal-prose--easy-read"><p>Easy words</p></div>' in easy
     assert "Show the standard version" in easy
 
 
