@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import api
 
@@ -16,5 +16,5 @@ urlpatterns = [
     path("taxonomy_terms", api.taxonomy_term_list, name="taxonomy-term-list"),
     path("taxonomy_terms/<str:pk>", api.taxonomy_term_detail, name="taxonomy-term-detail"),
     # Anything else under the API answers in JSON too, not with the portal's HTML page.
-    re_path(r"^(?P<path>.+)$", api.not_found, name="not-found"),
+    path("<path:path>", api.not_found, name="not-found"),
 ]
