@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from forum_portal.markdown import render_markdown
-
+from . import services
+from .forms import AdminAttachmentForm
 from .models import (
     Article,
     ArticleRevision,
@@ -17,7 +17,6 @@ from .models import (
     Topic,
     TopicSubscription,
 )
-from .services import refresh_search_vectors, render_easy_read
 
 
 @admin.register(Topic)
@@ -30,6 +29,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment
+    form = AdminAttachmentForm
     extra = 0
     readonly_fields = ["size", "uploaded_at"]
 
@@ -48,32 +48,67 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [AttachmentInline]
 
     def save_model(self, request, obj, form, change):
-        # Text changed here is rendered on save, as the portal's own pages do.
-        obj.body_html = render_markdown(obj.body)
-        obj.easy_read_html = render_easy_read(obj.easy_read)
-        super().save_model(request, obj, form, change)
-        refresh_search_vectors(articles=Article.objects.filter(pk=obj.pk))
+        # Rendered, searchable and in the history, as when saved from the portal's own pages.
+        services.save_article_from_admin(obj, by=request.user, created=not change, changed_fields=form.changed_data)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Attachment:
+            services.record_attachment_changes(
+                by=request.user,
+                added=formset.new_objects,
+                changed=[attachment for attachment, _ in formset.changed_objects],
+                removed=formset.deleted_objects,
+            )
 
 
 @admin.register(ArticleRevision)
 class ArticleRevisionAdmin(admin.ModelAdmin):
+    """The history is read here, never written: it is what happened."""
+
     list_display = ["article", "action", "by", "at"]
     list_filter = ["action"]
     search_fields = ["article__title", "by__email"]
     list_select_related = ["article", "by"]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
+    form = AdminAttachmentForm
     list_display = ["title", "article", "size", "uploaded_at"]
     list_filter = ["uploaded_at"]
     search_fields = ["title", "article__title"]
     list_select_related = ["article"]
+    readonly_fields = ["size", "uploaded_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.record_attachment_changes(by=request.user, added=[obj])
+        elif "file" in form.changed_data or "title" in form.changed_data:
+            services.record_attachment_changes(by=request.user, changed=[obj])
+
+    def delete_model(self, request, obj):
+        services.record_attachment_changes(by=request.user, removed=[obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        services.record_attachment_changes(by=request.user, removed=list(queryset))
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(TopicSubscription)
 class TopicSubscriptionAdmin(admin.ModelAdmin):
-    list_display = ["user", "topic", "created_at"]
+    list_display = ["user", "topic", "created_at", "digested_until"]
     list_filter = ["topic"]
     search_fields = ["user__email"]
     list_select_related = ["user", "topic"]
@@ -88,10 +123,14 @@ class TaxonomyAdmin(admin.ModelAdmin):
 
 @admin.register(TaxonomyTerm)
 class TaxonomyTermAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "taxonomy", "parent"]
+    list_display = ["name", "code", "taxonomy", "parent_id"]
     list_filter = ["taxonomy"]
     search_fields = ["name", "code"]
-    list_select_related = ["taxonomy", "parent"]
+    list_select_related = ["taxonomy"]
+    # The broader term comes from the feed and may be one the directory does not hold; a choice
+    # list of the terms we have would drop it on the next save.
+    exclude = ["parent"]
+    readonly_fields = ["parent_id"]
 
 
 @admin.register(ServiceOrganisation)
@@ -128,7 +167,7 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        refresh_search_vectors(services=Service.objects.filter(pk=obj.pk))
+        services.refresh_search_vectors(services=Service.objects.filter(pk=obj.pk))
 
 
 @admin.register(Location)

@@ -15,4 +15,6 @@ urlpatterns = [
     path("taxonomies/<str:pk>", api.taxonomy_detail, name="taxonomy-detail"),
     path("taxonomy_terms", api.taxonomy_term_list, name="taxonomy-term-list"),
     path("taxonomy_terms/<str:pk>", api.taxonomy_term_detail, name="taxonomy-term-detail"),
+    # Anything else under the API answers in JSON too, not with the portal's HTML page.
+    path("<path:path>", api.not_found, name="not-found"),
 ]

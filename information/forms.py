@@ -2,12 +2,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import slugify
 
 from forum_portal import uploads
 from forum_portal.people.models import NeedCategory, Organisation, User
 
-from .models import Article, Audience, Topic
+from .models import Article, Attachment, Audience, Topic
 
 
 def forum_staff():
@@ -82,6 +83,26 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
+def check_attachment(upload) -> None:
+    """Refuse a file staff may not attach: of a type not allowed, too large, not what its name
+    says, or a document that unpacks to far more than it should. The portal's form and the admin
+    both check with this."""
+    extension = uploads.extension_of(upload.name)
+    if extension not in settings.INFORMATION_ATTACHMENT_TYPES:
+        allowed = ", ".join(sorted(settings.INFORMATION_ATTACHMENT_TYPES))
+        raise forms.ValidationError(f"The file must be one of these types: {allowed}")
+    limit = settings.INFORMATION_ATTACHMENT_MAX_MB
+    if upload.size > limit * 1024 * 1024:
+        raise forms.ValidationError(f"The file must be smaller than {limit} MB")
+    if not uploads.begins_like(upload, extension):
+        raise forms.ValidationError(f"The file is not a real {extension.upper()} file")
+    if not uploads.unpacks_safely(upload, extension):
+        raise forms.ValidationError(
+            f"The {extension.upper()} file is damaged or unpacks to far more than it should: "
+            "save it again, or as a PDF, and upload that"
+        )
+
+
 class AttachmentForm(forms.Form):
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title for the file"})
     file = forms.FileField(error_messages={"required": "Choose a file"})
@@ -97,37 +118,58 @@ class AttachmentForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        extension = uploads.extension_of(upload.name)
-        if extension not in settings.INFORMATION_ATTACHMENT_TYPES:
-            allowed = ", ".join(sorted(settings.INFORMATION_ATTACHMENT_TYPES))
-            raise forms.ValidationError(f"The file must be one of these types: {allowed}")
-        limit = settings.INFORMATION_ATTACHMENT_MAX_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(f"The file must be smaller than {limit} MB")
-        if not uploads.begins_like(upload, extension):
-            raise forms.ValidationError(f"The file is not a real {extension.upper()} file")
-        if not uploads.unpacks_safely(upload, extension):
-            raise forms.ValidationError(
-                f"The {extension.upper()} file is damaged or unpacks to far more than it should: "
-                "save it again, or as a PDF, and upload that"
-            )
+        check_attachment(upload)
+        return upload
+
+
+class AdminAttachmentForm(forms.ModelForm):
+    """An attachment in the Django admin: a new file gets the portal's checks, and its size noted."""
+
+    class Meta:
+        model = Attachment
+        fields = ["article", "title", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        # A file already kept is left as it is; only a new upload is checked.
+        if isinstance(upload, UploadedFile):
+            check_attachment(upload)
+            self.instance.size = upload.size
         return upload
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="Search guides, news and services", max_length=200, required=False)
+    """The search box and its filters. A topic or audience not in the lists (an old or mistyped
+    link) is an error shown beside its filter, never an empty result."""
+
+    q = forms.CharField(
+        label="Search guides, news and services",
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "Enter at most %(limit_value)d characters"},
+    )
     topic = forms.ModelChoiceField(
         queryset=Topic.objects.order_by("name"),
         required=False,
         empty_label="Any topic",
         to_field_name="slug",
         widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "There is no topic “%(value)s”: choose one from the list"},
     )
     audience = forms.ChoiceField(
         choices=[("", "Anyone")] + list(Audience.choices),
         required=False,
         widget=forms.Select(attrs={"class": "govuk-select"}),
+        error_messages={"invalid_choice": "Choose who it is written for from the list"},
     )
+
+    def full_clean(self):
+        super().full_clean()
+        # A filter in error is drawn the way GOV.UK draws one, pointing to its message.
+        for name in {"topic", "audience"} & set(self.errors):
+            self.fields[name].widget.attrs.update(
+                {"class": "govuk-select govuk-select--error", "aria-describedby": f"id_{name}-error"}
+            )
 
 
 class FollowTopicsForm(forms.Form):
@@ -149,9 +191,17 @@ class FollowTopicsForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    need = forms.ChoiceField(choices=[("", "Any need")] + list(NeedCategory.choices), required=False)
+    need = forms.ChoiceField(
+        choices=[("", "Any need")] + list(NeedCategory.choices),
+        required=False,
+        error_messages={"invalid_choice": "Choose a need from the list"},
+    )
     age = forms.IntegerField(label="Age of the child or young person", min_value=0, max_value=25, required=False)
-    area = forms.ChoiceField(choices=[("", "Any area")], required=False)
+    area = forms.ChoiceField(
+        choices=[("", "Any area")],
+        required=False,
+        error_messages={"invalid_choice": "Choose an area from the list"},
+    )
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)

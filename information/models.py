@@ -10,6 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -157,6 +158,9 @@ class TopicSubscription(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="topic_subscriptions")
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="subscriptions")
     created_at = models.DateTimeField(default=timezone.now)
+    # Where the person's last digest ended (the same on all their subscriptions): the next one
+    # covers what was published after it. Empty until their first digest.
+    digested_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["topic__name"]
@@ -196,7 +200,16 @@ class TaxonomyTerm(models.Model):
     code = models.CharField(max_length=100, blank=True)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
+    # The broader term, kept as the feed names it: a council's terms often point to a parent in a
+    # taxonomy the directory does not hold, so the database does not insist the parent is here.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        db_constraint=False,
+    )
 
     class Meta:
         ordering = ["name"]
@@ -291,8 +304,20 @@ class Location(models.Model):
     address = models.CharField(max_length=250, blank=True)
     city = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
 
     class Meta:
         ordering = ["name"]

@@ -4,10 +4,14 @@
 the standard asks, except those its schemas require. Ids the profile wants for rows we do not
 keep separately (an address, a phone, an attribute) are derived from the owning row's UUID, so
 they stay the same between requests.
+
+The ``read_*`` functions take values out of a feed's JSON for ``services.import_oruk_services``,
+checking each one's type, and raise ``BadRecord`` saying where a value is wrong.
 """
 
 import math
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 
@@ -171,19 +175,15 @@ def service_at_location_json(place: ServiceAtLocation, *, full: bool = False) ->
     }
 
 
-def page_size(requested: str | None) -> int:
-    try:
-        size = int(requested)
-    except (TypeError, ValueError):
+def page_size(requested: int | None) -> int:
+    """The page size asked for, within 1 and the largest allowed; the default when not asked."""
+    if requested is None:
         return settings.INFORMATION_ORUK_PAGE_SIZE
-    return min(max(size, 1), settings.INFORMATION_ORUK_MAX_PAGE_SIZE)
+    return min(max(requested, 1), settings.INFORMATION_ORUK_MAX_PAGE_SIZE)
 
 
-def page_number(requested: str | None) -> int:
-    try:
-        return max(int(requested), 1)
-    except (TypeError, ValueError):
-        return 1
+def page_number(requested: int | None) -> int:
+    return 1 if requested is None else max(requested, 1)
 
 
 def paged(queryset, *, page: int, size: int, to_json) -> dict:
@@ -202,3 +202,85 @@ def paged(queryset, *, page: int, size: int, to_json) -> dict:
         "empty": not rows,
         "contents": [to_json(row) for row in rows],
     }
+
+
+# --- Reading a feed ------------------------------------------------------------------------------
+
+
+class BadRecord(ValueError):
+    """What is wrong in one record of a feed, said so that the feed's owner can find it."""
+
+
+def at(where: str, key: str) -> str:
+    """The place of ``key`` inside ``where``, as a path a person can follow in the JSON."""
+    return f"{where}.{key}" if where else key
+
+
+def read_object(data: dict, key: str, where: str = "") -> dict:
+    """``data[key]`` as an object ({} when absent or null)."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadRecord(f"{at(where, key)} is not an object")
+    return value
+
+
+def read_objects(data: dict, key: str, where: str = "") -> list[dict]:
+    """``data[key]`` as a list of objects ([] when absent or null)."""
+    value = data.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise BadRecord(f"{at(where, key)} is not a list of objects")
+    return value
+
+
+def read_text(data: dict, key: str, where: str = "", *, limit: int | None = None) -> str:
+    """``data[key]`` as text ("" when absent or null), cut to ``limit`` characters."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadRecord(f"{at(where, key)} is not text")
+    value = value.strip()
+    return value[:limit] if limit else value
+
+
+def read_uuid(value, name: str) -> uuid.UUID:
+    """``value``, a UUID written as text; ``name`` says where it came from."""
+    if value in (None, ""):
+        raise BadRecord(f"missing field {name}")
+    if not isinstance(value, str):
+        raise BadRecord(f"{name} is not text")
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise BadRecord(f"{name} {value!r} is not a UUID") from None
+
+
+def read_whole_number(data: dict, key: str, where: str = "") -> int | None:
+    """``data[key]`` as a whole number of at least 0 (None when absent or null)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole or value < 0:
+        raise BadRecord(f"{at(where, key)} {value!r} is not a whole number of at least 0")
+    return int(value)
+
+
+def read_coordinate(data: dict, key: str, where: str, *, limit: int) -> Decimal | None:
+    """``data[key]``, a latitude (``limit`` 90) or longitude (180), to six decimal places."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadRecord(f"{at(where, key)} is not a number")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise BadRecord(f"{at(where, key)} is not a number") from None
+    if not number.is_finite() or abs(number) > limit:
+        raise BadRecord(f"{at(where, key)} {value} is not between -{limit} and {limit}")
+    return number.quantize(Decimal("0.000001"))

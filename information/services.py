@@ -3,12 +3,12 @@
 Markdown is turned into HTML here, when the text is saved, never when a page is shown.
 """
 
-import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -17,6 +17,7 @@ from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
 
+from . import oruk
 from .models import (
     Article,
     ArticleRevision,
@@ -59,11 +60,6 @@ def refresh_search_vectors(articles=None, services=None) -> None:
         )
 
 
-def render_easy_read(text: str) -> str:
-    """Easy Read is shown in larger text: the same Markdown, with GOV.UK's larger body style."""
-    return render_markdown(text).replace('class="govuk-body"', 'class="govuk-body-l"')
-
-
 def _unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     base = slugify(title)[:200] or "page"
     slug, number = base, 2
@@ -96,7 +92,7 @@ def create_article(
             body=body,
             body_html=render_markdown(body),
             easy_read=easy_read,
-            easy_read_html=render_easy_read(easy_read),
+            easy_read_html=render_markdown(easy_read),
             audience=audience,
             owner=owner or by,
             last_reviewed=last_reviewed,
@@ -121,7 +117,7 @@ def update_article(article: Article, *, by, topics=None, **fields) -> Article:
         if "body" in changed:
             article.body_html = render_markdown(article.body)
         if "easy_read" in changed:
-            article.easy_read_html = render_easy_read(article.easy_read)
+            article.easy_read_html = render_markdown(article.easy_read)
         if topics is not None:
             new_ids = {topic.pk for topic in topics}
             if new_ids != set(article.topics.values_list("pk", flat=True)):
@@ -201,6 +197,35 @@ def add_attachment(article: Article, *, by, title: str, file) -> Attachment:
     return attachment
 
 
+def save_article_from_admin(article: Article, *, by, created: bool, changed_fields: list[str]) -> Article:
+    """Save an article as the Django admin changed it, as the portal's own pages would: its
+    Markdown rendered, its search vector refreshed, and the change in its history."""
+    with transaction.atomic():
+        article.body_html = render_markdown(article.body)
+        article.easy_read_html = render_markdown(article.easy_read)
+        if changed_fields:
+            article.updated_at = timezone.now()
+        article.save()
+        if created:
+            ArticleRevision.objects.create(article=article, by=by, action="created", changed_fields=[])
+        elif changed_fields:
+            ArticleRevision.objects.create(article=article, by=by, action="edited", changed_fields=list(changed_fields))
+        refresh_search_vectors(articles=Article.objects.filter(pk=article.pk))
+    return article
+
+
+def record_attachment_changes(*, by, added=(), changed=(), removed=()) -> None:
+    """Files added, changed or removed in the Django admin, each in its page's history as the
+    portal's own "Attach a document" notes a file added."""
+    ArticleRevision.objects.bulk_create(
+        [
+            ArticleRevision(article_id=attachment.article_id, by=by, action=action, changed_fields=[attachment.title])
+            for action, attachments in (("file added", added), ("file changed", changed), ("file removed", removed))
+            for attachment in attachments
+        ]
+    )
+
+
 # --- Importing an Open Referral UK feed ----------------------------------------------------------
 
 
@@ -210,26 +235,35 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (record id, why)
 
 
-def import_oruk_services(records: list[dict]) -> ImportReport:
+# What one bad record can raise: our own checks (oruk.BadRecord, a ValueError), the model's
+# validation, and the database refusing a value (DataError) or a duplicate (IntegrityError). Key,
+# type and attribute errors stand for a shape the checks did not foresee: that record is still
+# only reported, never the end of the import. A lost connection (OperationalError) ends it.
+RECORD_ERRORS = (ValueError, KeyError, TypeError, AttributeError, ValidationError, DataError, IntegrityError)
+
+
+def import_oruk_services(records: list) -> ImportReport:
     """Create or update services (with organisations, locations, contacts and taxonomy terms)
     from Open Referral UK service objects, keeping the feed's UUIDs as ours.
 
-    Importing the same feed again updates the rows instead of duplicating them. A bad record is
-    reported by its id and skipped; the others are still imported (each in its own savepoint).
+    Importing the same feed again updates the rows instead of duplicating them, and what a record
+    leaves out is kept: a summary from ``/services`` leaves a service's locations, contacts and
+    taxonomy terms as they were. A list the record does give (``attributes``, ``contacts``,
+    ``service_at_locations``) replaces the service's own. A bad record is reported by its id and
+    skipped; the others are still imported, each in its own savepoint.
     """
     report = ImportReport()
-    imported_ids = []
     for record in records:
-        record_id = str(record.get("id", "")) if isinstance(record, dict) else ""
+        record_id = record.get("id") if isinstance(record, dict) else None
+        record_id = record_id if isinstance(record_id, str) and record_id else "(no id)"
         try:
             with transaction.atomic():
                 _import_service(record)
-        except (KeyError, TypeError, ValueError, ValidationError, IntegrityError) as exc:
-            report.skipped.append((record_id or "(no id)", _reason(exc)))
+        except RECORD_ERRORS as exc:
+            report.skipped.append((record_id, _reason(exc)))
         else:
             report.imported.append(record_id)
-            imported_ids.append(record_id)
-    refresh_search_vectors(services=Service.objects.filter(pk__in=imported_ids))
+    refresh_search_vectors(services=Service.objects.filter(pk__in=report.imported))
     return report
 
 
@@ -237,137 +271,262 @@ def _reason(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"missing field {exc.args[0]}"
     if isinstance(exc, ValidationError):
-        return "; ".join(exc.messages)
+        if not hasattr(exc, "error_dict"):
+            return "; ".join(exc.messages)
+        return "; ".join(
+            message if name == NON_FIELD_ERRORS else f"{name}: {message}"
+            for name, messages in exc.message_dict.items()
+            for message in messages
+        )
+    if isinstance(exc, DataError | IntegrityError):
+        # The database's own words name tables and columns; the first line says what was wrong.
+        return f"the database refused it: {str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__}"
     return str(exc) or exc.__class__.__name__
 
 
-def _text(data: dict, key: str, limit: int | None = None) -> str:
-    value = data.get(key) or ""
-    if not isinstance(value, str):
-        value = str(value)
-    return value[:limit] if limit else value
+def _save_checked(instance, *, exclude=()):
+    """Save a row once the model accepts all of it, so a bad value is reported, not stored."""
+    instance.full_clean(exclude=list(exclude), validate_unique=False)
+    instance.save()
+    return instance
 
 
-def _age(value) -> int | None:
-    return None if value in (None, "") else int(float(value))
+def _set_present(instance, data: dict, readers: dict) -> None:
+    """Set the fields whose keys ``data`` has; a field the record leaves out keeps its value."""
+    for key, (field_name, read) in readers.items():
+        if key in data:
+            setattr(instance, field_name, read())
 
 
-def _import_service(record: dict) -> Service:
-    service_id = uuid.UUID(str(record["id"]))
-    name = record["name"].strip()
+def _import_service(record) -> Service:
+    if not isinstance(record, dict):
+        raise oruk.BadRecord("the record is not an object")
+    service_id = oruk.read_uuid(record.get("id"), "id")
+    name = oruk.read_text(record, "name")
     if not name:
-        raise ValueError("the service has no name")
-    organisation_data = record.get("organization") or {}
-    organisation_id = uuid.UUID(str(organisation_data.get("id") or record["organization_id"]))
-    organisation, _ = ServiceOrganisation.objects.update_or_create(
-        id=organisation_id,
-        defaults={
-            "name": _text(organisation_data, "name", 200) or "Unnamed organisation",
-            "description": _text(organisation_data, "description"),
-            "email": _text(organisation_data, "email", 254),
-            "website": _text(organisation_data, "website", 200),
+        raise oruk.BadRecord("the service has no name")
+    organisation = _import_organisation(record)
+
+    service = Service.objects.select_for_update().filter(pk=service_id).first() or Service(id=service_id)
+    service.organisation, service.name = organisation, name[:200]
+    _set_present(
+        service,
+        record,
+        {
+            "description": ("description", lambda: oruk.read_text(record, "description")),
+            "url": ("url", lambda: oruk.read_text(record, "url", limit=200)),
+            "email": ("email", lambda: oruk.read_text(record, "email", limit=254)),
+            "status": ("status", lambda: oruk.read_text(record, "status") or Service.Status.ACTIVE),
+            "minimum_age": ("minimum_age", lambda: oruk.read_whole_number(record, "minimum_age")),
+            "maximum_age": ("maximum_age", lambda: oruk.read_whole_number(record, "maximum_age")),
+            "service_areas": ("area", lambda: _first_text(record, "service_areas", "name", limit=100)),
+            "last_modified": ("last_modified", lambda: _read_datetime(record, "last_modified")),
         },
     )
-    status = record.get("status") or Service.Status.ACTIVE
-    if status not in Service.Status.values:
-        raise ValueError(f"unknown status {status!r}")
-    cost_options = record.get("cost_options") or []
-    areas = record.get("service_areas") or []
-    fields = {
-        "organisation": organisation,
-        "name": name[:200],
-        "description": _text(record, "description"),
-        "url": _text(record, "url", 200),
-        "email": _text(record, "email", 254),
-        "status": status,
-        "cost": (_text(cost_options[0], "amount_description") if cost_options else _text(record, "fees"))[:250],
-        "minimum_age": _age(record.get("minimum_age")),
-        "maximum_age": _age(record.get("maximum_age")),
-        "area": _text(areas[0], "name", 100) if areas else "",
-        "last_modified": parse_datetime(record.get("last_modified") or "") or timezone.now(),
-    }
-    # Check the record as a whole first; the database then holds only what the model accepts.
-    Service(id=service_id, **fields).full_clean(validate_unique=False)
-    # update_or_create, not save(): a model whose key has a default always INSERTs on save().
-    service, _ = Service.objects.update_or_create(id=service_id, defaults=fields)
+    if service.status not in Service.Status.values:
+        raise oruk.BadRecord(f"unknown status {service.status!r}")
+    if record.get("cost_options"):
+        service.cost = _first_text(record, "cost_options", "amount_description", limit=250)
+    elif "fees" in record or "cost_options" in record:
+        service.cost = oruk.read_text(record, "fees", limit=250)
+    _save_checked(service)
 
-    for place in record.get("service_at_locations") or []:
-        location_data = place.get("location") or {}
-        address = (location_data.get("addresses") or [{}])[0]
-        location, _ = Location.objects.update_or_create(
-            id=uuid.UUID(str(location_data.get("id") or place["location_id"])),
-            defaults={
-                "name": _text(location_data, "name", 200),
-                "address": _text(address, "address_1", 250),
-                "city": _text(address, "city", 100),
-                "postcode": _text(address, "postal_code", 10),
-                "latitude": location_data.get("latitude"),
-                "longitude": location_data.get("longitude"),
-            },
-        )
-        ServiceAtLocation.objects.update_or_create(
-            id=uuid.UUID(str(place["id"])), defaults={"service": service, "location": location}
-        )
-
-    for contact in record.get("contacts") or []:
-        phones = contact.get("phones") or [{}]
-        Contact.objects.update_or_create(
-            id=uuid.UUID(str(contact["id"])),
-            defaults={
-                "service": service,
-                "name": _text(contact, "name", 200),
-                "title": _text(contact, "title", 200),
-                "email": _text(contact, "email", 254),
-                "phone": _text(phones[0], "number", 40),
-            },
-        )
-
-    terms = []
-    for attribute in record.get("attributes") or []:
-        term_data = attribute.get("taxonomy_term") or {"id": attribute["taxonomy_term_id"]}
-        taxonomy = None
-        taxonomy_data = term_data.get("taxonomy_detail") or {}
-        taxonomy_id = term_data.get("taxonomy_id") or taxonomy_data.get("id")
-        if taxonomy_id:
-            taxonomy, _ = Taxonomy.objects.update_or_create(
-                id=uuid.UUID(str(taxonomy_id)),
-                defaults={
-                    "name": _text(taxonomy_data, "name", 200) or _text(term_data, "taxonomy", 200) or "Taxonomy",
-                    "description": _text(taxonomy_data, "description"),
-                    "uri": _text(taxonomy_data, "uri", 200),
-                    "version": _text(taxonomy_data, "version", 50),
-                },
-            )
-        term, _ = TaxonomyTerm.objects.update_or_create(
-            id=uuid.UUID(str(term_data["id"])),
-            defaults={
-                "name": _text(term_data, "name", 200) or "Unnamed term",
-                "description": _text(term_data, "description"),
-                "code": _text(term_data, "term", 100),
-                "taxonomy": taxonomy,
-            },
-        )
-        terms.append(term)
-    service.taxonomy_terms.set(terms)
+    if "service_at_locations" in record:
+        _import_places(service, record)
+    if "contacts" in record:
+        _import_contacts(service, record)
+    if "attributes" in record:
+        terms = [
+            _import_attribute(attribute, f"attributes[{number}]")
+            for number, attribute in enumerate(oruk.read_objects(record, "attributes"))
+        ]
+        service.taxonomy_terms.set(terms)
     return service
+
+
+def _first_text(record: dict, key: str, text_key: str, *, limit: int) -> str:
+    rows = oruk.read_objects(record, key)
+    return oruk.read_text(rows[0], text_key, f"{key}[0]", limit=limit) if rows else ""
+
+
+def _read_datetime(record: dict, key: str) -> datetime:
+    text = oruk.read_text(record, key)
+    if not text:
+        return timezone.now()
+    try:
+        moment = parse_datetime(text)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise oruk.BadRecord(f"{key} {text!r} is not a date and time")
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+
+
+def _import_organisation(record: dict) -> ServiceOrganisation:
+    data = oruk.read_object(record, "organization")
+    if not data:
+        # Named by id only: it must be one imported before.
+        organisation_id = oruk.read_uuid(record.get("organization_id"), "organization_id")
+        organisation = ServiceOrganisation.objects.filter(pk=organisation_id).first()
+        if organisation is None:
+            raise oruk.BadRecord(f"organization_id {organisation_id} is not in the feed or the directory")
+        return organisation
+    organisation_id = oruk.read_uuid(data.get("id") or record.get("organization_id"), "organization.id")
+    organisation = ServiceOrganisation.objects.filter(pk=organisation_id).first() or ServiceOrganisation(
+        id=organisation_id, name="Unnamed organisation"
+    )
+    _set_present(
+        organisation,
+        data,
+        {
+            "name": ("name", lambda: oruk.read_text(data, "name", "organization", limit=200) or organisation.name),
+            "description": ("description", lambda: oruk.read_text(data, "description", "organization")),
+            "email": ("email", lambda: oruk.read_text(data, "email", "organization", limit=254)),
+            "website": ("website", lambda: oruk.read_text(data, "website", "organization", limit=200)),
+        },
+    )
+    return _save_checked(organisation)
+
+
+def _import_places(service: Service, record: dict) -> None:
+    places = []
+    for number, place in enumerate(oruk.read_objects(record, "service_at_locations")):
+        where = f"service_at_locations[{number}]"
+        places.append((oruk.read_uuid(place.get("id"), f"{where}.id"), _import_location(place, where)))
+    # The places the record no longer lists go first, so one moved to a new id can come back.
+    service.service_at_locations.exclude(pk__in=[place_id for place_id, _ in places]).delete()
+    for place_id, location in places:
+        ServiceAtLocation.objects.update_or_create(id=place_id, defaults={"service": service, "location": location})
+
+
+def _import_location(place: dict, where: str) -> Location:
+    data = oruk.read_object(place, "location", where)
+    if not data:
+        location_id = oruk.read_uuid(place.get("location_id"), f"{where}.location_id")
+        location = Location.objects.filter(pk=location_id).first()
+        if location is None:
+            raise oruk.BadRecord(f"{where}.location_id {location_id} is not in the feed or the directory")
+        return location
+    where = f"{where}.location"
+    location_id = oruk.read_uuid(data.get("id") or place.get("location_id"), f"{where}.id")
+    location = Location.objects.filter(pk=location_id).first() or Location(id=location_id)
+    _set_present(
+        location,
+        data,
+        {
+            "name": ("name", lambda: oruk.read_text(data, "name", where, limit=200)),
+            "latitude": ("latitude", lambda: oruk.read_coordinate(data, "latitude", where, limit=90)),
+            "longitude": ("longitude", lambda: oruk.read_coordinate(data, "longitude", where, limit=180)),
+        },
+    )
+    if "addresses" in data:
+        addresses = oruk.read_objects(data, "addresses", where)
+        address, address_where = (addresses[0], f"{where}.addresses[0]") if addresses else ({}, where)
+        location.address = oruk.read_text(address, "address_1", address_where, limit=250)
+        location.city = oruk.read_text(address, "city", address_where, limit=100)
+        location.postcode = oruk.read_text(address, "postal_code", address_where, limit=10)
+    return _save_checked(location)
+
+
+def _import_contacts(service: Service, record: dict) -> None:
+    contacts = oruk.read_objects(record, "contacts")
+    ids = [oruk.read_uuid(contact.get("id"), f"contacts[{number}].id") for number, contact in enumerate(contacts)]
+    service.contacts.exclude(pk__in=ids).delete()
+    for number, (contact_id, data) in enumerate(zip(ids, contacts, strict=True)):
+        where = f"contacts[{number}]"
+        phones = oruk.read_objects(data, "phones", where)
+        contact = Contact.objects.filter(pk=contact_id).first() or Contact(id=contact_id)
+        contact.service = service
+        contact.name = oruk.read_text(data, "name", where, limit=200)
+        contact.title = oruk.read_text(data, "title", where, limit=200)
+        contact.email = oruk.read_text(data, "email", where, limit=254)
+        contact.phone = oruk.read_text(phones[0], "number", f"{where}.phones[0]", limit=40) if phones else ""
+        _save_checked(contact)
+
+
+def _import_attribute(attribute: dict, where: str) -> TaxonomyTerm:
+    data = oruk.read_object(attribute, "taxonomy_term", where)
+    if not data:
+        term_id = oruk.read_uuid(attribute.get("taxonomy_term_id"), f"{where}.taxonomy_term_id")
+        term = TaxonomyTerm.objects.filter(pk=term_id).first()
+        if term is None:
+            raise oruk.BadRecord(f"{where}.taxonomy_term_id {term_id} is not in the feed or the directory")
+        return term
+    where = f"{where}.taxonomy_term"
+    term_id = oruk.read_uuid(data.get("id") or attribute.get("taxonomy_term_id"), f"{where}.id")
+    term = TaxonomyTerm.objects.filter(pk=term_id).first() or TaxonomyTerm(id=term_id, name="Unnamed term")
+    _set_present(
+        term,
+        data,
+        {
+            "name": ("name", lambda: oruk.read_text(data, "name", where, limit=200) or term.name),
+            "description": ("description", lambda: oruk.read_text(data, "description", where)),
+            "term": ("code", lambda: oruk.read_text(data, "term", where, limit=100)),
+            # Kept as the feed gives it, even when the broader term is not in the directory.
+            "parent_id": (
+                "parent_id",
+                lambda: oruk.read_uuid(data["parent_id"], f"{where}.parent_id") if data["parent_id"] else None,
+            ),
+        },
+    )
+    taxonomy = _import_taxonomy(data, where)
+    if taxonomy is not None:
+        term.taxonomy = taxonomy
+    # The broader term may be one the directory does not hold (see TaxonomyTerm.parent).
+    return _save_checked(term, exclude=["parent"])
+
+
+def _import_taxonomy(term: dict, where: str) -> Taxonomy | None:
+    """The taxonomy a term names: by id (with or without its details), or only by name, in which
+    case the one of that name is used, or made."""
+    detail = oruk.read_object(term, "taxonomy_detail", where)
+    detail_where = f"{where}.taxonomy_detail"
+    name = oruk.read_text(detail, "name", detail_where, limit=200) or oruk.read_text(term, "taxonomy", where, limit=200)
+    taxonomy_id = term.get("taxonomy_id") or detail.get("id")
+    if not taxonomy_id:
+        if not name:
+            return None
+        return Taxonomy.objects.filter(name=name).order_by("id").first() or Taxonomy.objects.create(name=name)
+    taxonomy_id = oruk.read_uuid(taxonomy_id, f"{where}.taxonomy_id")
+    taxonomy = Taxonomy.objects.filter(pk=taxonomy_id).first()
+    if taxonomy is None:
+        if not name:
+            raise oruk.BadRecord(f"{where}.taxonomy_id {taxonomy_id} is not in the feed or the directory")
+        taxonomy = Taxonomy(id=taxonomy_id, name=name)
+    elif "name" in detail:
+        taxonomy.name = name or taxonomy.name
+    _set_present(
+        taxonomy,
+        detail,
+        {
+            "description": ("description", lambda: oruk.read_text(detail, "description", detail_where)),
+            "uri": ("uri", lambda: oruk.read_text(detail, "uri", detail_where, limit=200)),
+            "version": ("version", lambda: oruk.read_text(detail, "version", detail_where, limit=50)),
+        },
+    )
+    return _save_checked(taxonomy)
 
 
 # --- Email: topic digests and review reminders --------------------------------------------------
 
-DIGEST_WINDOW = timedelta(days=7)
+# A person's first digest covers the past week; no digest reaches back further than four weeks, so
+# someone who switched digests off and on again is not sent months of news at once.
+DIGEST_FIRST_WINDOW = timedelta(days=7)
+DIGEST_LOOKBACK = timedelta(days=28)
 
 
 def send_topic_digests(*, now: datetime | None = None) -> int:
-    """Queue each follower a digest of what was published in their topics in the past week.
+    """Queue each follower a digest of what was published in their topics since their last one.
 
     Nothing is queued for someone with nothing new. The dedupe key names the ISO week, so a job
-    that runs twice in a week (or is retried) sends each person one digest.
+    that runs twice in a week (or is retried) sends each person one digest that week; as each
+    digest starts where the person's last one ended, not a fixed week back, what a later run in
+    the same week found comes in the next week's digest instead of being lost.
     """
     now = now or timezone.now()
-    since = now - DIGEST_WINDOW
     articles = list(
         Article.objects.published()
-        .filter(published_at__gte=since, published_at__lt=now)
+        .filter(published_at__gte=now - DIGEST_LOOKBACK, published_at__lt=now)
         .defer("body", "body_html", "easy_read", "easy_read_html")
         .prefetch_related("topics")
         .order_by("-published_at", "id")
@@ -379,25 +538,44 @@ def send_topic_digests(*, now: datetime | None = None) -> int:
         for topic in article.topics.all():
             by_topic.setdefault(topic.pk, []).append(article)
 
-    followed: dict = {}
-    subscriptions = TopicSubscription.objects.filter(topic_id__in=by_topic, user__is_active=True).select_related(
-        "user", "topic"
+    # The end of each person's last digest, over all the topics they follow.
+    last_digest = (
+        TopicSubscription.objects.filter(user=OuterRef("user"), digested_until__isnull=False)
+        .order_by("-digested_until")
+        .values("digested_until")[:1]
     )
-    for subscription in subscriptions.order_by("user_id", "topic__name"):
-        followed.setdefault(subscription.user, []).append(subscription.topic)
+    subscriptions = (
+        TopicSubscription.objects.filter(topic_id__in=by_topic, user__is_active=True)
+        .select_related("user", "topic")
+        .annotate(last_digest=Subquery(last_digest))
+        .order_by("user_id", "topic__name")
+    )
+    followed: dict = {}
+    for subscription in subscriptions:
+        followed.setdefault(subscription.user, []).append(subscription)
 
     year, week, _ = timezone.localtime(now).isocalendar()
     queued = 0
-    for user, topics in followed.items():
-        sections = [(topic, by_topic[topic.pk]) for topic in topics]
-        email = queue_email(
-            kind="information_digest",
-            to=user,
-            dedupe_key=f"information-digest:{user.pk}:{year}-W{week:02d}",
-            template="information_digest",
-            context={"sections": sections, "since": since, "count": len({a.pk for _, rows in sections for a in rows})},
-        )
-        queued += email is not None
+    for user, rows in followed.items():
+        since = max(rows[0].last_digest or now - DIGEST_FIRST_WINDOW, now - DIGEST_LOOKBACK)
+        sections = [
+            (row.topic, [article for article in by_topic[row.topic_id] if article.published_at >= since])
+            for row in rows
+        ]
+        sections = [(topic, found) for topic, found in sections if found]
+        if not sections:
+            continue
+        with transaction.atomic():
+            email = queue_email(
+                kind="information_digest",
+                to=user,
+                dedupe_key=f"information-digest:{user.pk}:{year}-W{week:02d}",
+                template="information_digest",
+                context={"sections": sections, "since": since, "count": len({a.pk for _, f in sections for a in f})},
+            )
+            if email is not None:
+                TopicSubscription.objects.filter(user=user).update(digested_until=now)
+                queued += 1
     return queued
 
 

@@ -190,7 +190,11 @@ class AttachmentDownloadView(View):
         attachment = get_object_or_404(Attachment.objects.select_related("article"), pk=pk)
         if not request.user.has_perm("information.view_article", attachment.article):
             raise Http404
-        return FileResponse(attachment.file.open("rb"), filename=attachment.file.name.rsplit("/", 1)[-1])
+        # Always a download, never shown in the browser from our address: a file that is really a
+        # web page must not run as one of ours (with X-Content-Type-Options: nosniff, as on every answer).
+        return FileResponse(
+            attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1]
+        )
 
 
 class FollowTopicsView(PortalPermissionMixin, FormView):

@@ -1,9 +1,15 @@
 """Staff publish a guide with an Easy Read version; a parent finds it by search and by topic,
-follows the topic and gets the digest; a visitor filters the directory to a service."""
+follows the topic and the digest email arrives with it; a visitor filters the directory to a service."""
 
+import datetime
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from forum_portal.notify.models import OutgoingEmail
@@ -15,6 +21,13 @@ from tests.factories.people import PASSWORD
 from tests.totp import totp_code
 
 pytestmark = pytest.mark.e2e
+
+
+def next_midday() -> datetime.datetime:
+    """The next 12:00 in the UK: a time outside email's quiet hours, after anything published now."""
+    now = timezone.now().astimezone(ZoneInfo("Europe/London"))
+    midday = now.replace(hour=12, minute=0, second=0, microsecond=0)
+    return midday if midday > now else midday + datetime.timedelta(days=1)
 
 
 def sign_in(page, user, *, two_factor=False):
@@ -67,7 +80,10 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
 
     page.get_by_label("Summary").fill("How to ask the council to assess your child's needs.")
     page.get_by_label("Text", exact=True).fill("## How to ask\n\nWrite to the council's **SEND team**.")
-    page.get_by_label("Easy Read version (optional)").fill("You can ask the council for help at school.")
+    page.get_by_label("Easy Read version (optional)").fill(
+        "## What you can do\n\nYou can ask the council for help at school.\n\n"
+        "* Write to the council.\n* Ask us to help you."
+    )
     page.get_by_label("Education").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("This is a draft. Only forum staff can see it.")).to_be_visible()
@@ -96,6 +112,12 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
     check(page)
     page.get_by_role("link", name="Show the Easy Read version").click()
     expect(page.get_by_text("You can ask the council for help at school.")).to_be_visible()
+    # Easy Read is larger all through: its lists and headings as well as its paragraphs.
+    sizes = page.locator(".portal-prose--easy-read").evaluate(
+        "prose => Object.fromEntries(['p', 'li', 'h2'].map("
+        "tag => [tag, getComputedStyle(prose.querySelector(tag)).fontSize]))"
+    )
+    assert sizes == {"p": "24px", "li": "24px", "h2": "36px"}
     check(page)
 
     page.get_by_role("link", name="Education").click()
@@ -109,11 +131,22 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
     expect(page.get_by_text("You follow 1 topic. We will email you weekly.")).to_be_visible()
     check(page)
 
-    assert services.send_topic_digests() == 1
-    digest = OutgoingEmail.objects.get(kind="information_digest")
-    assert digest.recipient == parent.email
-    assert "Asking for an EHC needs assessment" in digest.body_text
     assert list(parent.topic_subscriptions.values_list("topic", flat=True)) == [education.pk]
+    # The weekly job, run at midday: digests wait out the night's quiet hours, so at night this
+    # would only queue it. The clock stands still for this call alone, not for the browser.
+    with time_machine.travel(next_midday(), tick=False):
+        assert services.send_topic_digests() == 1
+    row = OutgoingEmail.objects.get(kind="information_digest")
+    assert (row.recipient, row.status) == (parent.email, OutgoingEmail.Status.SENT)
+    [digest] = [message for message in mail.outbox if message.extra_headers["X-Portal-Email-Id"] == str(row.pk)]
+    assert digest.to == [parent.email]
+    guide_url = settings.SITE_URL + Article.objects.get().get_absolute_url()
+    assert digest.subject == "1 new in the topics you follow"
+    assert (
+        f"- Asking for an EHC needs assessment\n  How to ask the council to assess your child's needs.\n  {guide_url}\n"
+        in (digest.body)
+    )
+    assert f'<a href="{guide_url}">Asking for an EHC needs assessment</a>' in digest.alternatives[0][0]
 
     page.goto("/")
     expect(page.get_by_role("link", name="Asking for an EHC needs assessment")).to_be_visible()
@@ -122,7 +155,7 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
     expect(page.get_by_text("No guides or news match.")).to_be_visible()
     check(page)
 
-    unsubscribe = re.search(r"https?://\S+/email/unsubscribe/\S+/", digest.body_text).group(0)
+    unsubscribe = re.search(r"https?://\S+/email/unsubscribe/\S+/", digest.body).group(0)
     page.goto(unsubscribe)
     check(page)
 
@@ -136,6 +169,14 @@ def test_visitor_browses_guides_news_and_filters_the_directory(page, check):
     for path in ["/information/guides/", "/information/news/"]:
         page.goto(path)
         check(page)
+
+    # An old link with a topic that is no more: the search says so beside the filter.
+    page.goto("/information/search/?q=play&topic=astronomy")
+    expect(page.locator("#id_topic-error")).to_have_text(
+        "Error: There is no topic “astronomy”: choose one from the list"
+    )
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check(page)
 
     page.goto("/information/services/")
     check(page)

@@ -33,17 +33,33 @@ def page_schema() -> dict:
     return load("openapi.json")["components"]["schemas"]["Page"]
 
 
+def definition(name: str) -> dict:
+    """One of the profile's objects as ``service_with_definitions.json`` defines it, with the
+    definitions its ``$ref``s point to. (The profile compiles no taxonomy schema of its own; the
+    OpenAPI document refers to one by address, and these are its words.)"""
+    definitions = load("service_with_definitions.json")["definitions"]
+    return {**definitions[name], "definitions": definitions}
+
+
+def taxonomy_schema() -> dict:
+    return definition("taxonomy")
+
+
 def taxonomy_term_schema() -> dict:
-    """The profile's taxonomy term, as the service schema embeds it."""
-    return load("service.json")["properties"]["attributes"]["items"]["properties"]["taxonomy_term"]
+    return definition("taxonomy_term")
+
+
+def example(name: str):
+    return json.loads(example_path(name).read_text())
+
+
+def schema_errors(instance, schema: dict) -> list[str]:
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(instance)]
 
 
 def assert_valid(instance, schema: dict) -> None:
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-    errors = [
-        f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in validator.iter_errors(instance)
-    ]
-    assert errors == []
+    assert schema_errors(instance, schema) == []
 
 
 def assert_valid_page(body: dict, item_schema: dict) -> None:

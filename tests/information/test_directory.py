@@ -3,7 +3,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories.information import ContactFactory, ServiceAtLocationFactory, ServiceFactory
+from tests.factories.information import (
+    ContactFactory,
+    ServiceAtLocationFactory,
+    ServiceFactory,
+    TaxonomyTermFactory,
+)
 from tests.information.queries import rendering_queries
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +43,25 @@ def test_directory_bad_age_explains_and_keeps_what_was_typed(client):
     assert names(response) == ["Play"]
 
 
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"need": "XYZ"}, "need", "Choose a need from the list"),
+        ({"area": "Atlantis"}, "area", "Choose an area from the list"),
+    ],
+)
+def test_directory_unknown_need_or_area_says_so_beside_it(client, params, field, message):
+    ServiceFactory(name="Play", area="Brookton")
+
+    content = client.get(reverse("information:service-list"), params).content.decode()
+
+    assert f'<li><a href="#id_{field}">{message}</a></li>' in content
+    error = f'<p class="govuk-error-message" id="id_{field}-error"><span class="govuk-visually-hidden">Error:</span>'
+    assert f"{error} {message}</p>" in content
+    select = f'<select class="govuk-select govuk-select--error" id="id_{field}" name="{field}"'
+    assert f'{select} aria-describedby="id_{field}-error">' in content
+
+
 @pytest.mark.parametrize("count", [1, 5])
 def test_directory_query_count_does_not_grow(client, django_assert_num_queries, count):
     for number in range(count):
@@ -53,6 +77,33 @@ def test_directory_query_count_does_not_grow(client, django_assert_num_queries, 
     with django_assert_num_queries(1):
         response = client.get(reverse("information:service-list"))
     assert response.content.decode().count('<h2 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_filtered_directory_query_count_does_not_grow(client, django_assert_num_queries, count):
+    for _ in range(count):
+        ServiceFactory(area="Brookton", minimum_age=5, maximum_age=11)
+        ServiceFactory(area="Millford")
+
+    # Never cached: areas for the filter, count, page with organisations.
+    with django_assert_num_queries(3):
+        response = client.get(reverse("information:service-list"), {"age": "8", "area": "Brookton"})
+    assert response.content.decode().count('<h2 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_service_page_query_count_does_not_grow_with_its_related_rows(client, django_assert_num_queries, count):
+    service = ServiceFactory(needs=["ASD", "HI", "PD", "VI", "MSI"][:count])
+    for number in range(count):
+        ServiceAtLocationFactory(service=service, location__name=f"Centre {number}")
+        ContactFactory(service=service, name=f"Contact {number}")
+        service.taxonomy_terms.add(TaxonomyTermFactory())
+
+    # The service with its organisation; then its needs, contacts, terms, their taxonomies, places with locations.
+    with django_assert_num_queries(6):
+        response = client.get(service.get_absolute_url())
+    content = response.content.decode()
+    assert (content.count("<strong>Centre "), content.count("<li>Contact ")) == (count, count)
 
 
 def test_directory_shows_a_new_service_at_once(client):

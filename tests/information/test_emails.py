@@ -65,6 +65,75 @@ def test_digest_runs_twice_in_a_week_but_sends_once(time_machine):
     assert OutgoingEmail.objects.filter(kind="information_digest").count() == 1
 
 
+def digest_titles() -> list[list[str]]:
+    """The titles each digest queued so far lists, oldest digest first."""
+    return [
+        re.findall(r"^- (.+)$", email.body_text, re.MULTILINE)
+        for email in OutgoingEmail.objects.filter(kind="information_digest").order_by("id")
+    ]
+
+
+def test_a_digest_run_mid_week_loses_nothing_published_after_it():
+    health = TopicFactory(name="Health")
+    parent = ParentCarerFactory()
+    services.set_followed_topics(parent, topics=[health])
+    wednesday = NOW - datetime.timedelta(days=2)
+    published(3, title="Monday guide", topics=[health])
+    assert services.send_topic_digests(now=wednesday) == 1
+
+    published(1, title="Thursday guide", topics=[health])
+    friday = services.send_topic_digests(now=NOW)
+    next_friday = services.send_topic_digests(now=NOW + datetime.timedelta(days=7))
+
+    # One digest a week: Friday's run finds this week's already sent, and the next one picks up from Wednesday.
+    assert (friday, next_friday) == (0, 1)
+    assert digest_titles() == [["Monday guide"], ["Thursday guide"]]
+    assert "since 18 November" in OutgoingEmail.objects.order_by("id").last().body_text
+
+
+def test_a_digest_covers_everything_since_the_last_even_after_a_week_without_one():
+    health = TopicFactory(name="Health")
+    services.set_followed_topics(ParentCarerFactory(), topics=[health])
+    published(1, title="Guide of week 47", topics=[health])
+    services.send_topic_digests(now=NOW)
+
+    published(-3, title="Guide of week 48", topics=[health])  # 11 days before the next digest
+    services.send_topic_digests(now=NOW + datetime.timedelta(days=14))
+
+    assert digest_titles() == [["Guide of week 47"], ["Guide of week 48"]]
+
+
+def test_a_digest_reaches_back_four_weeks_at_most():
+    health = TopicFactory(name="Health")
+    parent = ParentCarerFactory()
+    services.set_followed_topics(parent, topics=[health])
+    parent.topic_subscriptions.update(digested_until=NOW - datetime.timedelta(days=70))
+    published(30, title="Old guide", topics=[health])
+    published(3, title="New guide", topics=[health])
+
+    services.send_topic_digests(now=NOW)
+
+    assert digest_titles() == [["New guide"]]
+
+
+def test_a_newly_followed_topic_joins_from_the_last_digest():
+    health, money = TopicFactory(name="Health"), TopicFactory(name="Money")
+    parent = ParentCarerFactory()
+    services.set_followed_topics(parent, topics=[health])
+    published(1, title="Health guide", topics=[health])
+    services.send_topic_digests(now=NOW)
+
+    services.set_followed_topics(parent, topics=[health, money])
+    published(2, title="Money guide before the last digest", topics=[money])
+    published(-2, title="Money guide after it", topics=[money])
+    services.send_topic_digests(now=NOW + datetime.timedelta(days=7))
+
+    assert digest_titles() == [["Health guide"], ["Money guide after it"]]
+    assert set(parent.topic_subscriptions.values_list("digested_until", flat=True)) == {
+        NOW + datetime.timedelta(days=7)
+    }
+
+
 def test_unsubscribing_from_the_digest_stops_the_next_one(client):
     health = TopicFactory()
     parent = ParentCarerFactory()
@@ -110,6 +179,7 @@ def test_digest_query_count_does_not_grow_with_articles(django_assert_num_querie
     for _ in range(count):
         published(1, topics=[health])
 
-    # articles, their topics, subscriptions with people; then per email: opt-out check, insert (savepoint)
-    with django_assert_num_queries(7):
+    # articles, their topics, subscriptions with people and their last digest; then per person, in a
+    # savepoint: the opt-out check, the insert (in its own savepoint), where their digest ended
+    with django_assert_num_queries(10):
         services.send_topic_digests(now=NOW)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -96,3 +98,40 @@ def test_search_page_query_count_does_not_grow(client, django_assert_num_queries
     with django_assert_num_queries(3):
         response = client.get(reverse("information:search"), {"q": "sleep"})
     assert (len(response.context["results"].articles), len(response.context["results"].services)) == (count, count)
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"topic": "astronomy"}, "topic", "There is no topic “astronomy”: choose one from the list"),
+        ({"audience": "everyone"}, "audience", "Choose who it is written for from the list"),
+    ],
+)
+def test_search_with_an_unknown_filter_says_so_beside_it(client, params, field, message):
+    PublishedArticleFactory(title="Therapy guide")
+
+    response = client.get(reverse("information:search"), {"q": "therapy", **params})
+
+    content = response.content.decode()
+    assert response.context["results"] is None
+    assert "<title>Error: therapy – Search" in content
+    assert f'<li><a href="#id_{field}">{message}</a></li>' in content  # the error summary
+    assert (
+        f'<p class="govuk-error-message" id="id_{field}-error"><span class="govuk-visually-hidden">Error:</span> '
+        f"{message}</p>"
+    ) in content
+    select = re.search(rf'<select name="{field}"[^>]*>', content).group(0)
+    assert 'class="govuk-select govuk-select--error"' in select
+    assert f'aria-describedby="id_{field}-error"' in select
+    assert 'value="therapy"' in content
+    assert "Nothing matches" not in content
+
+
+def test_search_keeps_the_filters_chosen(client):
+    TopicFactory(name="Health", slug="health")
+
+    content = client.get(reverse("information:search"), {"q": "x", "topic": "health", "audience": "parents"}).content
+
+    assert b'<option value="health" selected>Health</option>' in content
+    assert b'<option value="parents" selected>Parents and carers</option>' in content
+    assert b"There is a problem" not in content

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -38,11 +40,19 @@ def test_parent_follows_and_unfollows_topics(client):
 
 def test_followed_topics_are_in_download_my_data_and_go_with_the_account():
     parent = ParentCarerFactory()
-    TopicSubscription.objects.create(user=parent, topic=TopicFactory(name="Education"))
+    since = datetime.datetime(2026, 11, 2, 9, tzinfo=datetime.UTC)
+    digested = datetime.datetime(2026, 11, 20, 16, tzinfo=datetime.UTC)
+    TopicSubscription.objects.create(user=parent, topic=TopicFactory(name="Education"), created_at=since)
+    TopicSubscription.objects.create(
+        user=parent, topic=TopicFactory(name="Health"), created_at=since, digested_until=digested
+    )
 
     section = next(section for section in privacy.sections() if section.key == "information_topics")
     rows = section.collect(parent)
-    assert [row["topic"] for row in rows] == ["Education"]
+    assert rows == [
+        {"topic": "Education", "since": "2026-11-02T09:00:00+00:00", "last_digest_up_to": None},
+        {"topic": "Health", "since": "2026-11-02T09:00:00+00:00", "last_digest_up_to": "2026-11-20T16:00:00+00:00"},
+    ]
 
     delete_account(parent, by=parent)
     assert TopicSubscription.objects.count() == 0

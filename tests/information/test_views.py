@@ -57,6 +57,60 @@ def test_guide_list_query_count_does_not_grow(client, django_assert_num_queries,
     assert response.content.decode().count('<h3 class="govuk-heading-s govuk-!-margin-bottom-1">') == count
 
 
+ROW = '<h3 class="govuk-heading-s govuk-!-margin-bottom-1">'
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_news_list_query_count_does_not_grow(client, django_assert_num_queries, count):
+    for _ in range(count):
+        PublishedArticleFactory(kind=Article.Kind.NEWS, topics=[TopicFactory()])
+
+    # Rendering: count, page, topics for the filter; the cache's own queries aside.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("information:news-list"))
+    assert len(rendering_queries(queries)) == 3
+    assert response.content.decode().count(ROW) == count
+
+    with django_assert_num_queries(1):
+        response = client.get(reverse("information:news-list"))
+    assert response.content.decode().count(ROW) == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_filtered_guide_list_query_count_does_not_grow(client, django_assert_num_queries, count):
+    health = TopicFactory(slug="health")
+    for _ in range(count):
+        PublishedArticleFactory(topics=[health], audience="parents")
+        PublishedArticleFactory(topics=[health], audience="professionals")
+    filters = {"topic": "health", "audience": "parents"}
+
+    # Rendering: the topic asked for, count, page, topics for the filter; the cache's own aside.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("information:guide-list"), filters)
+    assert len(rendering_queries(queries)) == 4
+    assert response.content.decode().count(ROW) == count
+
+    # Then the kept fragment: the topic asked for, and one cache query.
+    with django_assert_num_queries(2):
+        response = client.get(reverse("information:guide-list"), filters)
+    assert response.content.decode().count(ROW) == count
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_second_page_of_a_filtered_guide_list_query_count_does_not_grow(client, django_assert_num_queries, count):
+    from information.views import PAGE_SIZE
+
+    health = TopicFactory(slug="health")
+    for _ in range(PAGE_SIZE + count):
+        PublishedArticleFactory(topics=[health], audience="parents")
+
+    # Never cached: the topic asked for, count, page, topics for the filter.
+    for _ in range(2):
+        with django_assert_num_queries(4):
+            response = client.get(reverse("information:guide-list"), {"topic": "health", "page": 2})
+        assert response.content.decode().count(ROW) == count
+
+
 def test_guide_page_is_shown_again_after_an_edit_and_gone_once_unpublished(client):
     article = PublishedArticleFactory(title="Transport to school", slug="transport")
     url = article.get_absolute_url()
@@ -121,6 +175,7 @@ def test_easy_read_version_shows_on_the_toggle(client):
     assert "Standard words" in standard and "Easy words" not in standard
     assert "Show the Easy Read version" in standard
     assert "Easy words" in easy and "Standard words" not in easy
+    assert '<div class="portal-prose portal-prose--easy-read"><p>Easy words</p></div>' in easy
     assert "Show the standard version" in easy
 
 
@@ -229,6 +284,19 @@ def test_manage_list_query_count_does_not_grow(client, django_assert_num_queries
     assert len(response.context["page_obj"].object_list) == count
 
 
+@pytest.mark.parametrize("count", [1, 5])
+def test_staff_topic_list_query_count_does_not_grow(client, django_assert_num_queries, count):
+    for number in range(count):
+        PublishedArticleFactory(topics=[TopicFactory(name=f"Topic {number}")])
+    client.force_login(ForumStaffFactory())
+
+    # session, user, memberships, two-factor, topics with their counts, the navigation's permission
+    with django_assert_num_queries(6):
+        response = client.get(reverse("information:topic-manage"))
+    assert [topic.published_count for topic in response.context["topics"]] == [1] * count
+    assert response.content.decode().count(">Change<span") == count
+
+
 def test_attachment_rejects_a_wrong_type_and_accepts_a_pdf(client, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -268,6 +336,20 @@ def test_attachment_of_a_draft_is_not_found_for_visitors(client):
     services.publish_article(article, by=ForumStaffFactory())
     response = client.get(reverse("information:attachment-download", args=[attachment.pk]))
     assert b"".join(response.streaming_content) == b"x"
+
+
+def test_attachment_is_a_download_the_browser_will_not_sniff(client):
+    from django.core.files.base import ContentFile
+
+    # A web page kept before files were checked, or put there by other means: it must not open as
+    # a page of the portal's own address.
+    page = ContentFile(b"<script>alert(document.cookie)</script>", name="page.html")
+    attachment = Attachment.objects.create(article=PublishedArticleFactory(), title="Page", file=page)
+
+    response = client.get(reverse("information:attachment-download", args=[attachment.pk]))
+
+    assert response["Content-Disposition"] == 'attachment; filename="page.html"'
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_staff_add_and_rename_a_topic_and_its_address_stays(client):

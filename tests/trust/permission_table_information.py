@@ -95,4 +95,6 @@ ROWS = [
     ),
     row("openreferral:taxonomy-term-list", everyone=OK),
     row("openreferral:taxonomy-term-detail", kwargs=by_pk("taxonomy_term"), everyone=OK),
+    # Paths the API does not have answer 404 in JSON.
+    row("openreferral:not-found", kwargs=lambda world: {"path": "organizations"}, everyone=NOT_FOUND),
 ]
