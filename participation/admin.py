@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from forum_portal.markdown import render_markdown
+
 from .models import (
     Activity,
     Booking,
@@ -30,6 +32,11 @@ class EventAdmin(admin.ModelAdmin):
     readonly_fields = ["description_html", "published_at", "attendance_recorded_at"]
     inlines = [BookingInline]
 
+    def save_model(self, request, obj, form, change):
+        # Text changed here is rendered on save, as the portal's own pages do.
+        obj.description_html = render_markdown(obj.description)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
@@ -54,6 +61,10 @@ class GroupAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [GroupMemberInline]
 
+    def save_model(self, request, obj, form, change):
+        obj.purpose_html = render_markdown(obj.purpose)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(GroupMember)
 class GroupMemberAdmin(admin.ModelAdmin):
@@ -69,6 +80,10 @@ class OpportunityAdmin(admin.ModelAdmin):
     list_display = ["title", "group", "closes_on"]
     list_filter = ["group"]
     search_fields = ["title", "description"]
+
+    def save_model(self, request, obj, form, change):
+        obj.description_html = render_markdown(obj.description)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Interest)
