@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from forum_portal.markdown import render_markdown
 
+from . import services
 from .models import (
     Activity,
     Booking,
@@ -36,6 +37,11 @@ class EventAdmin(admin.ModelAdmin):
         # Text changed here is rendered on save, as the portal's own pages do.
         obj.description_html = render_markdown(obj.description)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # More places, or a booking cancelled in the list below, go to the people waiting.
+        services.fill_free_places(form.instance)
 
 
 @admin.register(Booking)

@@ -51,7 +51,9 @@ EVENT_FIELDS = [
 def save_event(event: Event | None = None, *, by: User, **fields) -> Event:
     """Create or change an event; its description is rendered to HTML here, once.
 
-    More places on a published event go to the people waiting, first come first served.
+    More places on a published event go to the people waiting, first come first served. Fewer
+    places take no place away: nobody is promoted until cancellations bring the booked places
+    below the new number.
     """
     event = Event.objects.select_for_update().get(pk=event.pk) if event is not None else Event(created_by=by)
     for name, value in fields.items():
@@ -59,11 +61,7 @@ def save_event(event: Event | None = None, *, by: User, **fields) -> Event:
     event.description_html = render_markdown(event.description)
     event.full_clean()
     event.save()
-    if event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
-        taken = Booking.objects.filter(event=event, status=Booking.Status.BOOKED).count()
-        for _ in range(event.capacity - taken):
-            if _promote_from_waiting_list(event) is None:
-                break
+    _fill_free_places(event)
     return event
 
 
@@ -138,7 +136,8 @@ def book_place(event: Event, *, user: User, access_needs: list[str] = (), access
 @transaction.atomic
 def cancel_booking(booking: Booking, *, by: User) -> Booking:
     """Cancel a place or a waiting-list place. A freed place goes to the first person waiting,
-    who is told by email."""
+    who is told by email, unless the event still has as many people booked as it has places
+    (staff may have lowered the number of places)."""
     event = Event.objects.select_for_update().get(pk=booking.event_id)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
@@ -147,33 +146,50 @@ def cancel_booking(booking: Booking, *, by: User) -> Booking:
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
-    if freed_a_place and event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
-        _promote_from_waiting_list(event)
+    if freed_a_place:
+        _fill_free_places(event)
     return booking
 
 
-def _promote_from_waiting_list(event: Event) -> Booking | None:
-    """Called with the event row locked."""
-    first = (
-        Booking.objects.select_for_update()
+@transaction.atomic
+def fill_free_places(event: Event) -> list[Booking]:
+    """Give the free places of ``event`` to the people waiting, first come first served, and email
+    them; never more people booked than the event has places.
+
+    For changes made outside the booking services: a booking deleted with its account, or places
+    and bookings changed in the admin.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    return _fill_free_places(event)
+
+
+def _fill_free_places(event: Event) -> list[Booking]:
+    """Called with the event row locked, so the count of places taken cannot change meanwhile.
+    Only a published event that has not started promotes anyone."""
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+        return []
+    free = event.capacity - Booking.objects.filter(event=event, status=Booking.Status.BOOKED).count()
+    if free <= 0:
+        return []
+    promoted = list(
+        Booking.objects.select_for_update(of=("self",))
         .filter(event=event, status=Booking.Status.WAITLISTED)
         .order_by("requested_at", "id")
-        .select_related("user")
-        .first()
+        .select_related("user")[:free]
     )
-    if first is None:
-        return None
-    first.status = Booking.Status.BOOKED
-    first.promoted_at = timezone.now()
-    first.save(update_fields=["status", "promoted_at"])
-    queue_email(
-        kind="participation_bookings",
-        to=first.user,
-        dedupe_key=f"participation:promoted:{first.pk}:{first.promoted_at.isoformat()}",
-        template="participation_promoted",
-        context={"event": event, "booking": first},
-    )
-    return first
+    now = timezone.now()
+    for booking in promoted:
+        booking.status = Booking.Status.BOOKED
+        booking.promoted_at = now
+        booking.save(update_fields=["status", "promoted_at"])
+        queue_email(
+            kind="participation_bookings",
+            to=booking.user,
+            dedupe_key=f"participation:promoted:{booking.pk}:{now.isoformat()}",
+            template="participation_promoted",
+            context={"event": event, "booking": booking},
+        )
+    return promoted
 
 
 def queue_event_reminders(*, now=None) -> int:

@@ -6,8 +6,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from participation.models import Event, Group, Opportunity
-from tests.factories.participation import EventFactory, GroupFactory, OpportunityFactory, forum_organisation
+from forum_portal.notify.models import OutgoingEmail
+from participation.models import Booking, Event, Group, Opportunity
+from tests.factories.participation import (
+    BookingFactory,
+    EventFactory,
+    GroupFactory,
+    OpportunityFactory,
+    forum_organisation,
+)
 from tests.factories.people import UserFactory, activate_totp
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +76,35 @@ def test_an_event_changed_in_the_admin_shows_the_new_description(admin_client):
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.description_html == '<p class="govuk-body">New <em>words</em></p>'
+
+
+def test_more_places_given_in_the_admin_go_to_the_people_waiting(admin_client, django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    BookingFactory(event=event)
+    first, second, third = (
+        BookingFactory(event=event, status="waitlisted", requested_at=timezone.now() - timedelta(minutes=n))
+        for n in (30, 20, 10)
+    )
+    start, end = timezone.localtime(event.starts_at), timezone.localtime(event.ends_at)
+    data = event_data(
+        title=event.title,
+        status="published",
+        capacity="3",
+        starts_at_0=start.strftime("%Y-%m-%d"),
+        starts_at_1=start.strftime("%H:%M:%S"),
+        ends_at_0=end.strftime("%Y-%m-%d"),
+        ends_at_1=end.strftime("%H:%M:%S"),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:participation_event_change", args=[event.pk]), data)
+
+    assert response.status_code == 302
+    statuses = dict(Booking.objects.filter(status="waitlisted").values_list("pk", "status"))
+    assert statuses == {third.pk: "waitlisted"}
+    assert sorted(OutgoingEmail.objects.values_list("recipient", flat=True)) == sorted(
+        [first.user.email, second.user.email]
+    )
 
 
 def test_a_group_changed_in_the_admin_shows_the_new_purpose(admin_client):

@@ -115,6 +115,48 @@ def test_cancel_booking_promotes_the_first_on_the_waiting_list_and_emails_them(d
     assert (email.recipient, email.subject) == (first.user.email, f"A place came up: you are booked on {event.title}")
 
 
+def test_after_staff_lower_the_places_a_cancellation_promotes_nobody_until_there_is_room(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=3)
+    booked = BookingFactory.create_batch(3, event=event)
+    waiting = BookingFactory(event=event, status="waitlisted")
+    fields = {name: getattr(event, name) for name in services.EVENT_FIELDS} | {"capacity": 1}
+    services.save_event(event, by=ForumStaffFactory(), **fields)
+
+    services.cancel_booking(booked[0], by=booked[0].user)
+    services.cancel_booking(booked[1], by=booked[1].user)
+
+    assert Booking.objects.filter(event=event, status="booked").count() == 1
+    assert Booking.objects.get(pk=waiting.pk).status == "waitlisted"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_booking(booked[2], by=booked[2].user)
+    assert Booking.objects.get(pk=waiting.pk).status == "booked"
+    assert list(OutgoingEmail.objects.values_list("recipient", flat=True)) == [waiting.user.email]
+
+
+def test_fill_free_places_never_books_more_than_the_places():
+    event = EventFactory(capacity=2)
+    BookingFactory(event=event)
+    first, second = (
+        BookingFactory(event=event, status="waitlisted", requested_at=timezone.now() - timedelta(minutes=n))
+        for n in (20, 10)
+    )
+
+    assert services.fill_free_places(event) == [first]
+    assert services.fill_free_places(event) == []
+    assert Booking.objects.get(pk=second.pk).status == "waitlisted"
+
+
+def test_fill_free_places_promotes_nobody_once_the_event_has_started():
+    start = timezone.now() - timedelta(minutes=5)
+    event = EventFactory(capacity=2, starts_at=start, ends_at=start + timedelta(hours=1))
+    waiting = BookingFactory(event=event, status="waitlisted")
+
+    assert services.fill_free_places(event) == []
+    assert Booking.objects.get(pk=waiting.pk).status == "waitlisted"
+
+
 def test_cancelling_a_waiting_list_place_promotes_nobody():
     event = EventFactory(capacity=1)
     BookingFactory(event=event)
