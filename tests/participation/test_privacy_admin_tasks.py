@@ -73,6 +73,34 @@ def test_deleting_the_account_removes_bookings_and_keeps_counts_and_reports():
     assert (activity.parent_carers_involved, activity.participants.count()) == (6, 0)
 
 
+def test_deleting_the_account_gives_its_place_to_the_first_person_waiting(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=1)
+    leaving = BookingFactory(event=event)
+    first = BookingFactory(event=event, status="waitlisted", requested_at=timezone.now() - timedelta(hours=2))
+    second = BookingFactory(event=event, status="waitlisted", requested_at=timezone.now() - timedelta(hours=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        delete_account(leaving.user, by=leaving.user)
+
+    statuses = dict(Booking.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "booked", second.pk: "waitlisted"}
+    promoted = OutgoingEmail.objects.filter(kind="participation_bookings")
+    assert list(promoted.values_list("recipient", "subject")) == [
+        (first.user.email, f"A place came up: you are booked on {event.title}")
+    ]
+
+
+def test_deleting_the_account_of_someone_waiting_promotes_nobody():
+    event = EventFactory(capacity=1)
+    BookingFactory(event=event)
+    leaving = BookingFactory(event=event, status="waitlisted", requested_at=timezone.now() - timedelta(hours=2))
+    other = BookingFactory(event=event, status="waitlisted")
+
+    delete_account(leaving.user, by=leaving.user)
+
+    assert Booking.objects.get(pk=other.pk).status == "waitlisted"
+
+
 def test_reminder_task_queues_reminders():
     event = EventFactory(starts_at=timezone.now() + timedelta(hours=12))
     BookingFactory(event=event)
