@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forum_portal.audit.services import record_event
@@ -291,12 +291,18 @@ def save_opportunity(opportunity: Opportunity | None = None, *, by: User, **fiel
 
 
 def express_interest(opportunity: Opportunity, *, user: User, statement: str) -> Interest:
-    """A member may say they are interested once, while the opportunity is open."""
+    """A member may say they are interested once, while the opportunity is open.
+
+    "Once" is the database's unique constraint, so two submissions at the same moment (a double
+    click) give one interest and a message, not an error page.
+    """
     if not opportunity.is_open():
         raise ValidationError("This opportunity has closed.")
-    if Interest.objects.filter(opportunity=opportunity, user=user).exists():
-        raise ValidationError("You have already expressed interest in this.")
-    return Interest.objects.create(opportunity=opportunity, user=user, statement=statement)
+    try:
+        with transaction.atomic():
+            return Interest.objects.create(opportunity=opportunity, user=user, statement=statement)
+    except IntegrityError as error:
+        raise ValidationError("You have already expressed interest in this.") from error
 
 
 @transaction.atomic

@@ -268,6 +268,35 @@ def test_express_interest_once_while_open():
         services.express_interest(closed, user=parent, statement="Late.")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_expressing_interest_twice_at_the_same_moment_keeps_one_and_explains():
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs two real connections")
+    opportunity = OpportunityFactory()
+    parent = ParentCarerFactory()
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def express():
+        try:
+            start.wait()
+            services.express_interest(opportunity, user=parent, statement="I can help.")
+            outcomes.append("saved")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=express) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["You have already expressed interest in this.", "saved"]
+    assert Interest.objects.filter(opportunity=opportunity, user=parent).count() == 1
+
+
 def test_appointing_gives_a_seat_and_a_place_in_the_group_and_emails(django_capture_on_commit_callbacks):
     staff = ForumStaffFactory()
     interest = InterestFactory(opportunity__seat_term_months=24)

@@ -304,6 +304,19 @@ def test_expressing_interest(client, parent):
     assert (interest.user, interest.statement) == (parent, "I chair my school's parent group.")
 
 
+def test_expressing_interest_a_second_time_explains_and_keeps_the_first(client, parent):
+    opportunity = OpportunityFactory()
+    client.post(opportunity.get_absolute_url(), {"statement": "First"})
+
+    response = client.post(opportunity.get_absolute_url(), {"statement": "Second"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "You have already expressed interest in this." in content
+    assert list(Interest.objects.values_list("statement", flat=True)) == ["First"]
+
+
 def test_expressing_interest_without_a_statement_explains(client, parent):
     opportunity = OpportunityFactory()
 
