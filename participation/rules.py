@@ -26,6 +26,11 @@ def is_yet_to_start(user, event) -> bool:
 
 
 @rules.predicate
+def has_started(user, event) -> bool:
+    return event is not None and event.starts_at <= timezone.now()
+
+
+@rules.predicate
 def is_open_for_booking(user, event) -> bool:
     return event is not None and event.is_open_for_booking()
 
@@ -56,7 +61,7 @@ rules.add_perm("participation.cancel_booking", is_own_booking & is_active_bookin
 rules.add_perm("participation.manage_events", is_staff_signed_in_safely)
 rules.add_perm("participation.publish_event", is_staff_signed_in_safely & is_draft)
 rules.add_perm("participation.cancel_event", is_staff_signed_in_safely & is_published & is_yet_to_start)
-rules.add_perm("participation.record_attendance", is_staff_signed_in_safely & is_published)
+rules.add_perm("participation.record_attendance", is_staff_signed_in_safely & is_published & has_started)
 
 rules.add_perm("participation.express_interest", is_parent_carer & is_open_opportunity)
 rules.add_perm("participation.manage_groups", is_staff_signed_in_safely)

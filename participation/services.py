@@ -222,8 +222,13 @@ def queue_event_reminders(*, now=None) -> int:
 @transaction.atomic
 def record_attendance(event: Event, *, attended: list[User], outcome: str, by: User) -> Activity:
     """Mark who came, keep the outcome, and log the event in the participation log (one entry
-    per event, updated when attendance is recorded again)."""
+    per event, updated when attendance is recorded again). Only a published event that has
+    started has attendance: nobody can have come to one that has not."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError("Attendance is recorded only for a published event.")
+    if event.starts_at > timezone.now():
+        raise ValidationError("You can record attendance once the event has started.")
     attended_ids = {user.pk for user in attended}
     booked = list(Booking.objects.filter(event=event, status=Booking.Status.BOOKED))
     for booking in booked:

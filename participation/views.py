@@ -314,6 +314,7 @@ class EventManageView(PortalPermissionMixin, TemplateView):
         bookings = list(selectors.bookings_for_event(event))
         context.update(
             event=event,
+            has_started=event.starts_at <= timezone.now(),
             booked=[booking for booking in bookings if booking.status == Booking.Status.BOOKED],
             waiting=[booking for booking in bookings if booking.status == Booking.Status.WAITLISTED],
         )
@@ -359,6 +360,17 @@ class AttendanceView(PortalPermissionMixin, FormView):
         self.event = get_object_or_404(Event, pk=self.kwargs["pk"])
         return self.event
 
+    def handle_no_permission(self):
+        user = self.request.user
+        if (
+            user.has_perm("participation.manage_events")
+            and self.event.status == Event.Status.PUBLISHED
+            and self.event.starts_at > timezone.now()
+        ):
+            messages.info(self.request, "You can record attendance once the event has started.")
+            return redirect("participation:event-manage", pk=self.event.pk)
+        return super().handle_no_permission()
+
     def get_form_kwargs(self):
         self.bookings = [
             booking for booking in selectors.bookings_for_event(self.event) if booking.status == Booking.Status.BOOKED
@@ -376,9 +388,13 @@ class AttendanceView(PortalPermissionMixin, FormView):
 
     def form_valid(self, form):
         attended = User.objects.filter(pk__in=form.cleaned_data["attended"])
-        services.record_attendance(
-            self.event, attended=list(attended), outcome=form.cleaned_data["outcome"], by=self.request.user
-        )
+        try:
+            services.record_attendance(
+                self.event, attended=list(attended), outcome=form.cleaned_data["outcome"], by=self.request.user
+            )
+        except ValidationError as error:
+            messages.error(self.request, _first_error(error))
+            return redirect("participation:event-manage", pk=self.event.pk)
         messages.success(self.request, "Attendance is saved and the event is in the participation log.")
         return redirect("participation:event-manage", pk=self.event.pk)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participation.models import Booking, Event, Interest, RepSeat
-from tests.factories.participation import ActivityFactory, GroupFactory, OpportunityFactory
+from tests.factories.participation import ActivityFactory, EventFactory, GroupFactory, OpportunityFactory
 from tests.factories.people import PASSWORD, ForumStaffFactory, OrganisationFactory, ParentCarerFactory
 from tests.totp import totp_code
 
@@ -124,6 +124,22 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     page.goto(f"/get-involved/manage/events/{event.pk}/")
     check(page)
     expect(page.get_by_role("heading", name="Booked (2)")).to_be_visible()
+    expect(page.get_by_text("You can record attendance once the event has started.")).to_be_visible()
+    expect(page.get_by_role("link", name="Record attendance and outcome")).to_have_count(0)
+
+    coffee = EventFactory(title="Summer coffee morning", organisation=organisation)
+    page.goto(f"/get-involved/manage/events/{coffee.pk}/")
+    page.get_by_role("link", name="Cancel the event").click()
+    check(page)
+    page.get_by_role("button", name="Cancel the event").click()
+    expect(page.get_by_text("The event is cancelled.")).to_be_visible()
+    check(page)
+    assert Event.objects.get(pk=coffee.pk).status == "cancelled"
+
+    # The workshop has taken place.
+    held = timezone.now() - timedelta(days=1)
+    Event.objects.filter(pk=event.pk).update(starts_at=held, ends_at=held + timedelta(hours=2))
+    page.goto(f"/get-involved/manage/events/{event.pk}/")
     page.get_by_role("link", name="Record attendance and outcome").click()
     check(page)
     page.get_by_label("Chris Walker").check()
@@ -131,12 +147,7 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_text("Attendance is saved")).to_be_visible()
     check(page)
-    assert event.activity.parent_carers_involved == 1
-    page.get_by_role("link", name="Cancel the event").click()
-    check(page)
-    page.get_by_role("button", name="Cancel the event").click()
-    expect(page.get_by_text("The event is cancelled.")).to_be_visible()
-    assert Event.objects.get(pk=event.pk).status == "cancelled"
+    assert Event.objects.get(pk=event.pk).activity.parent_carers_involved == 1
     for parent_page in parent_pages:
         parent_page.context.close()
 

@@ -254,6 +254,24 @@ def test_record_attendance_marks_who_came_and_logs_the_event_once():
     assert list(activity.participants.all()) == [came.user]
 
 
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({}, "You can record attendance once the event has started."),
+        ({"status": Event.Status.DRAFT}, "Attendance is recorded only for a published event."),
+    ],
+)
+def test_record_attendance_is_refused_before_the_event_starts_or_for_a_draft(changes, message):
+    event = EventFactory(**changes)
+    booking = BookingFactory(event=event)
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_attendance(event, attended=[booking.user], outcome="Too early", by=ForumStaffFactory())
+
+    assert refused.value.messages == [message]
+    assert (Activity.objects.count(), Booking.objects.get(pk=booking.pk).attended) == (0, None)
+
+
 def test_express_interest_once_while_open():
     opportunity = OpportunityFactory()
     parent = ParentCarerFactory()

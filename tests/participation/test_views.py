@@ -19,7 +19,13 @@ from tests.factories.participation import (
     OpportunityFactory,
     RepSeatFactory,
 )
-from tests.factories.people import ForumStaffFactory, OrganisationFactory, ParentCarerFactory, UserFactory
+from tests.factories.people import (
+    ForumStaffFactory,
+    OrganisationFactory,
+    ParentCarerFactory,
+    UserFactory,
+    activate_totp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -256,6 +262,34 @@ def test_recording_attendance_puts_the_event_in_the_log(staff_client):
 
     activity = Activity.objects.get(event=event)
     assert (activity.parent_carers_involved, activity.impact) == (1, "Parents asked for evening sessions")
+
+
+def test_staff_are_told_attendance_waits_until_the_event_starts(staff_client):
+    event = EventFactory()
+
+    response = staff_client.get(reverse("participation:event-attendance", args=[event.pk]))
+
+    assert response.url == reverse("participation:event-manage", args=[event.pk])
+    page = staff_client.get(response.url).content.decode()
+    assert page.count("You can record attendance once the event has started.") == 2  # the message and the hint
+    assert "Record attendance and outcome" not in page
+
+
+def test_a_forum_admin_recording_attendance_too_early_gets_a_message(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin)
+    client.force_login(admin)
+    event = EventFactory()
+    booking = BookingFactory(event=event)
+
+    response = client.post(
+        reverse("participation:event-attendance", args=[event.pk]),
+        {"attended": [str(booking.user_id)], "outcome": "Too early"},
+    )
+
+    assert response.url == reverse("participation:event-manage", args=[event.pk])
+    assert "You can record attendance once the event has started." in client.get(response.url).content.decode()
+    assert Activity.objects.count() == 0
 
 
 # --- Groups and opportunities ----------------------------------------------------------------------
