@@ -189,7 +189,8 @@ class OpportunityForm(forms.ModelForm):
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
-        if closes_on < timezone.localdate():
+        unchanged = self.instance.pk is not None and closes_on == self.instance.closes_on
+        if closes_on < timezone.localdate() and not unchanged:
             raise forms.ValidationError("The closing date must be today or in the future")
         return closes_on
 

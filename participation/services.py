@@ -286,6 +286,8 @@ def remove_group_member(member: GroupMember, *, by: User) -> None:
 
 
 def save_opportunity(opportunity: Opportunity | None = None, *, by: User, **fields) -> Opportunity:
+    """Publish or change a call; its description is rendered to HTML here, once. Seats already
+    given keep their terms."""
     opportunity = opportunity or Opportunity(created_by=by)
     for name, value in fields.items():
         setattr(opportunity, name, value)

@@ -407,14 +407,27 @@ class StaffOpportunityListView(PortalPermissionMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "opportunities": selectors.opportunities_for_staff()}
 
 
-class OpportunityCreateView(PortalPermissionMixin, FormView):
+class OpportunityFormView(PortalPermissionMixin, FormView):
+    """Publish a call for parent reps, or change one (its wording, closing date or term)."""
+
     permission_required = "participation.manage_groups"
     template_name = "participation/opportunity_form.html"
     form_class = OpportunityForm
 
+    def dispatch(self, request, *args, **kwargs):
+        self.opportunity = get_object_or_404(Opportunity, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.opportunity}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "opportunity": self.opportunity}
+
     def form_valid(self, form):
-        opportunity = services.save_opportunity(by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, "The opportunity is published.")
+        opportunity = services.save_opportunity(self.opportunity, by=self.request.user, **form.cleaned_data)
+        saved = "The opportunity is saved." if self.opportunity else "The opportunity is published."
+        messages.success(self.request, saved)
         return redirect("participation:opportunity-manage", pk=opportunity.pk)
 
 

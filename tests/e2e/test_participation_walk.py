@@ -9,7 +9,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from participation.models import Booking, Event, Interest, RepSeat
+from participation.models import Booking, Event, Interest, Opportunity, RepSeat
 from tests.factories.participation import ActivityFactory, EventFactory, GroupFactory, OpportunityFactory
 from tests.factories.people import PASSWORD, ForumStaffFactory, OrganisationFactory, ParentCarerFactory
 from tests.totp import totp_code
@@ -217,6 +217,16 @@ def test_member_is_appointed_as_parent_rep_and_staff_download_the_report(page, c
     check(staff_page)
     staff_page.get_by_role("link", name="Parent rep for the SEND Partnership Board").click()
     check(staff_page)
+    staff_page.get_by_role("link", name="Change the call").click()
+    check(staff_page)
+    staff_page.get_by_label("Term in months").fill("")
+    staff_page.get_by_role("button", name="Save opportunity").click()
+    expect(staff_page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check(staff_page)
+    staff_page.get_by_label("Term in months").fill("24")
+    staff_page.get_by_role("button", name="Save opportunity").click()
+    expect(staff_page.get_by_text("The opportunity is saved.")).to_be_visible()
+    assert Opportunity.objects.get(group=group).seat_term_months == 24
     staff_page.goto("/get-involved/manage/opportunities/")
     staff_page.get_by_role("button", name="Publish a call").click()
     check(staff_page)

@@ -389,6 +389,32 @@ def test_staff_publish_an_opportunity(staff_client):
     assert opportunity.description_html == '<p class="govuk-body">Meets four times a year.</p>'
 
 
+def test_staff_change_an_opportunity(staff_client):
+    opportunity = OpportunityFactory(title="Parent rep", closes_on=timezone.localdate() - timedelta(days=2))
+    url = reverse("participation:opportunity-edit", args=[opportunity.pk])
+    data = {
+        "title": "Parent rep for the Autism Board",
+        "group": opportunity.group_id,
+        "description": "Meets *monthly*.",
+        "closes_on": opportunity.closes_on.isoformat(),
+        "seat_term_months": "18",
+    }
+
+    assert 'value="Parent rep"' in staff_client.get(url).content.decode()
+    earlier = staff_client.post(url, data | {"closes_on": (timezone.localdate() - timedelta(days=5)).isoformat()})
+    assert "The closing date must be today or in the future" in earlier.content.decode()
+    response = staff_client.post(url, data)
+
+    assert response.url == reverse("participation:opportunity-manage", args=[opportunity.pk])
+    opportunity.refresh_from_db()
+    assert (opportunity.title, opportunity.seat_term_months, opportunity.description_html) == (
+        "Parent rep for the Autism Board",
+        18,
+        '<p class="govuk-body">Meets <em>monthly</em>.</p>',
+    )
+    assert "The opportunity is saved." in staff_client.get(response.url).content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 5])
 def test_opportunity_manage_page_queries(staff_client, django_assert_num_queries, count):
     opportunity = OpportunityFactory()

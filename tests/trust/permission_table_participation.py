@@ -109,6 +109,7 @@ ROWS = [
     row("participation:opportunity-manage-list", **STAFF_ONLY),
     row("participation:opportunity-create", **STAFF_ONLY),
     row("participation:opportunity-manage", kwargs=by_pk("opportunity"), **STAFF_ONLY),
+    row("participation:opportunity-edit", kwargs=by_pk("opportunity"), **STAFF_ONLY),
     row("participation:interest-decide", kwargs=by_pk("interest"), **STAFF_ONLY),
     row("participation:activity-list", **STAFF_ONLY),
     row("participation:activity-create", **STAFF_ONLY),
