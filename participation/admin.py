@@ -31,6 +31,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
     readonly_fields = ["description_html", "published_at", "attendance_recorded_at"]
+    autocomplete_fields = ["consultation"]
     inlines = [BookingInline]
 
     def save_model(self, request, obj, form, change):

@@ -113,6 +113,16 @@ class Event(models.Model):
     description_html = models.TextField(blank=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participation_events")
     group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    # A focus group or drop-in held for a consultation. Only a public consultation (approved or
+    # withdrawn) can be linked, so the event's page never names a draft.
+    consultation = models.ForeignKey(
+        "consultations.Consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participation_events",
+        limit_choices_to={"status__in": ["approved", "withdrawn"]},
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     is_online = models.BooleanField(default=False)

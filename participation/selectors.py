@@ -48,7 +48,7 @@ def events_for_staff():
 
 def event_visible_to(user, pk: int) -> Event:
     """The event, or 404 for a draft the person may not see (its existence is private)."""
-    event = get_object_or_404(_with_place_counts(Event.objects.all()).select_related("group"), pk=pk)
+    event = get_object_or_404(_with_place_counts(Event.objects.all()).select_related("group", "consultation"), pk=pk)
     if not user.has_perm("participation.view_event", event):
         raise Http404
     return event

@@ -33,6 +33,7 @@ EVENT_FIELDS = [
     "description",
     "organisation",
     "group",
+    "consultation",
     "starts_at",
     "ends_at",
     "is_online",

@@ -10,6 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participation.models import Booking, Event, Interest, Opportunity, RepSeat
+from tests.factories.consultations import open_consultation
 from tests.factories.participation import ActivityFactory, EventFactory, GroupFactory, OpportunityFactory
 from tests.factories.people import PASSWORD, ForumStaffFactory, OrganisationFactory, ParentCarerFactory
 from tests.totp import totp_code
@@ -38,6 +39,7 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     organisation = OrganisationFactory(name="Brookshire Council")
     staff = ForumStaffFactory(full_name="Sam Okafor")
     parents = [ParentCarerFactory(full_name=name) for name in ["Jo Bennett", "Chris Walker", "Aisha Rahman"]]
+    consultation = open_consultation(title="Moving schools: your views", organisation=organisation)
 
     sign_in(page, staff, code=True)
     page.goto("/get-involved/")
@@ -58,6 +60,7 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     page.get_by_label("Kind of event").select_option("workshop")
     page.get_by_label("Description").fill("What to ask a **new school**.")
     page.get_by_label("Organisation running it").select_option(label="Brookshire Council")
+    page.get_by_label("Consultation (optional)").select_option(label="Moving schools: your views")
     page.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Ends").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Address").fill("Brookshire Library\nHigh Street")
@@ -79,6 +82,9 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
         check(parent_page)
         parent_page.get_by_role("link", name="Transition to secondary school").click()
         check(parent_page)
+        expect(parent_page.get_by_role("link", name="Moving schools: your views")).to_have_attribute(
+            "href", consultation.get_absolute_url()
+        )
         parent_page.get_by_role("button", name=re.compile("Book a place|Join the waiting list")).click()
         check(parent_page)
         parent_page.get_by_label("Step-free access").check()

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from forum_portal.audit.models import AuditEvent
 from participation.models import Activity, Booking, Event, Interest, Opportunity
+from tests.factories.consultations import ConsultationFactory, open_consultation
 from tests.factories.participation import (
     ActivityFactory,
     BookingFactory,
@@ -206,6 +207,38 @@ def test_staff_create_an_event_as_a_draft_and_publish_it(staff_client):
 
     staff_client.post(reverse("participation:event-publish", args=[event.pk]))
     assert Event.objects.get(pk=event.pk).status == "published"
+
+
+def test_staff_link_an_event_to_a_public_consultation_shown_on_its_page(staff_client):
+    event = EventFactory(title="Short breaks focus group")
+    consultation = open_consultation(title="Short breaks review")
+    draft = ConsultationFactory(title="Draft plans")
+    start = timezone.localtime(event.starts_at)
+    data = {
+        "title": event.title,
+        "kind": event.kind,
+        "description": event.description,
+        "organisation": event.organisation_id,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "address": event.address,
+        "capacity": "10",
+    }
+    url = reverse("participation:event-edit", args=[event.pk])
+
+    form_page = staff_client.get(url).content.decode()
+    refused = staff_client.post(url, data | {"consultation": draft.pk}).content.decode()
+    staff_client.post(url, data | {"consultation": consultation.pk})
+
+    assert "Short breaks review" in form_page
+    assert "Draft plans" not in form_page
+    assert "Select a valid choice" in refused
+    assert Event.objects.get(pk=event.pk).consultation == consultation
+    page = staff_client.get(event.get_absolute_url()).content.decode()
+    assert (
+        f'Held to hear your views for <a class="govuk-link" href="/consultations/{consultation.pk}/">'
+        "Short breaks review</a>"
+    ) in page
 
 
 def test_event_form_errors_keep_what_was_typed(staff_client):
