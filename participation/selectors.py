@@ -8,7 +8,9 @@ from django.db.models.functions import Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from consultations.models import Response
 from forum_portal.people.models import AgeBand, ChildAgeBand, ChildNeed, NeedCategory, ParentCarerProfile
+from information.models import TopicSubscription
 
 from .models import (
     Activity,
@@ -136,6 +138,19 @@ def interests_of(user):
 
 def seats_of(user):
     return RepSeat.objects.filter(user=user).select_related("group").order_by("-starts_on")
+
+
+def consultations_answered_by(user):
+    """The person's sent answers, newest first, with their consultations."""
+    return (
+        Response.objects.filter(user=user, status=Response.Status.SUBMITTED)
+        .select_related("consultation")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def topics_followed_by(user):
+    return TopicSubscription.objects.filter(user=user).select_related("topic").order_by("topic__name")
 
 
 def group_memberships_of(user):

@@ -227,7 +227,7 @@ class OpportunityDetailView(FormView):
 
 
 class MyInvolvementView(PortalPermissionMixin, TemplateView):
-    """A member's own page: what they booked, joined and offered to do."""
+    """A member's own page: what they booked, joined, offered to do, answered and follow."""
 
     permission_required = "participation.view_own_involvement"
     template_name = "participation/involvement_detail.html"
@@ -246,6 +246,8 @@ class MyInvolvementView(PortalPermissionMixin, TemplateView):
             group_memberships=selectors.group_memberships_of(user),
             interests=selectors.interests_of(user),
             seats=[seat for seat in selectors.seats_of(user) if seat.is_current(today)],
+            responses=selectors.consultations_answered_by(user),
+            subscriptions=selectors.topics_followed_by(user),
         )
         return context
 

@@ -9,8 +9,10 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from forum_portal.audit.models import AuditEvent
+from information.models import TopicSubscription
 from participation.models import Activity, Booking, Event, Interest, Opportunity
-from tests.factories.consultations import ConsultationFactory, open_consultation
+from tests.factories.consultations import ConsultationFactory, ResponseFactory, closed_consultation, open_consultation
+from tests.factories.information import TopicFactory
 from tests.factories.participation import (
     ActivityFactory,
     BookingFactory,
@@ -469,17 +471,44 @@ def test_staff_opportunity_list_queries(staff_client, django_assert_num_queries,
     assert response.content.decode().count("Parent rep for board") == count
 
 
+def sent_response(user, consultation):
+    return ResponseFactory(user=user, consultation=consultation, status="submitted", submitted_at=timezone.now())
+
+
 @pytest.mark.parametrize("count", [1, 5])
 def test_my_involvement_queries(client, parent, django_assert_num_queries, count):
     for _ in range(count):
         BookingFactory(user=parent)
         InterestFactory(user=parent)
         RepSeatFactory(user=parent)
+        sent_response(parent, closed_consultation())
+        TopicSubscription.objects.create(user=parent, topic=TopicFactory())
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = client.get(reverse("participation:involvement"))
 
-    assert response.content.decode().count("Write a report") == count
+    content = response.content.decode()
+    assert content.count("Write a report") == count
+    assert content.count(": sent ") == count
+    assert content.count('href="/information/topics/topic-') == count
+
+
+def test_my_involvement_lists_the_consultations_i_sent_and_the_topics_i_follow(client, parent):
+    sent = closed_consultation(title="Short breaks review")
+    sent_response(parent, sent)
+    ResponseFactory(user=parent, consultation=open_consultation(title="Draft answer only"))
+    sent_response(ParentCarerFactory(), open_consultation(title="Someone else's"))
+    TopicSubscription.objects.create(user=parent, topic=TopicFactory(name="Education", slug="education"))
+    TopicSubscription.objects.create(user=ParentCarerFactory(), topic=TopicFactory(name="Health", slug="health"))
+
+    content = client.get(reverse("participation:involvement")).content.decode()
+
+    link = f'<a class="govuk-link" href="/consultations/{sent.pk}/">Short breaks review</a>'
+    assert f"{link}: sent {timezone.localdate():%-d %B %Y}" in content
+    assert "Draft answer only" not in content
+    assert "Someone else&#x27;s" not in content
+    assert '<a class="govuk-link" href="/information/topics/education/">Education</a>' in content
+    assert "Health" not in content
 
 
 def test_rep_files_a_report(client, parent):
