@@ -125,7 +125,7 @@ class ActivityAdmin(admin.ModelAdmin):
     list_filter = ["kind", "ladder_step", "organisation"]
     search_fields = ["title", "impact"]
     date_hierarchy = "happened_on"
-    autocomplete_fields = ["participants"]
+    autocomplete_fields = ["participants", "consultation"]
 
 
 @admin.register(PopulationFigure)

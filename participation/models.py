@@ -349,6 +349,14 @@ class Activity(models.Model):
     # The named people involved, when known (event attendance); counts without names are fine.
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="participation_activities")
     event = models.OneToOneField(Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity")
+    # Set by the job that logs each closed consultation; unique, so it is logged once.
+    consultation = models.OneToOneField(
+        "consultations.Consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participation_activity",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from consultations.models import Consultation, Response
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
@@ -376,6 +377,45 @@ def file_rep_report(seat: RepSeat, *, meeting_on: date, took_in: str, decided: s
 
 
 # --- The participation log --------------------------------------------------------------------------
+
+
+def log_closed_consultations(*, now=None) -> int:
+    """Put each closed consultation in the participation log, once: ladder step consultation, the
+    consultation's organisation, as many parent carers as sent answers, and the members among them
+    named (answers without an account count but have no name). Returns how many were logged.
+
+    The activity's link to its consultation is unique, so a job that runs late, twice, or twice at
+    the same moment still logs each consultation once.
+    """
+    now = now or timezone.now()
+    closed = (
+        Consultation.objects.closed_at(now)
+        .filter(participation_activity__isnull=True)
+        .select_related("organisation")
+        .order_by("closes_at", "pk")
+    )
+    return sum(_log_consultation(consultation) for consultation in closed)
+
+
+@transaction.atomic
+def _log_consultation(consultation: Consultation) -> bool:
+    sent = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+    try:
+        with transaction.atomic():
+            activity = Activity.objects.create(
+                title=consultation.title,
+                kind=Activity.Kind.CONSULTATION,
+                happened_on=timezone.localtime(consultation.closes_at).date(),
+                organisation=consultation.organisation,
+                ladder_step=LadderStep.CONSULTATION,
+                parent_carers_involved=sent.count(),
+                hours=Decimal("0"),
+                consultation=consultation,
+            )
+    except IntegrityError:
+        return False  # logged meanwhile by another run of the job
+    activity.participants.set(sent.filter(user__isnull=False).values_list("user", flat=True))
+    return True
 
 
 def log_activity(

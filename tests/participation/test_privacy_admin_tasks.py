@@ -7,8 +7,10 @@ from django.utils import timezone
 from forum_portal.notify.models import OutgoingEmail
 from forum_portal.people import privacy
 from forum_portal.people.services import delete_account
+from participation import selectors, services
 from participation.models import Activity, Booking, Interest, RepReport, RepSeat
-from participation.tasks import queue_event_reminders_task
+from participation.tasks import log_closed_consultations_task, queue_event_reminders_task
+from tests.factories.consultations import ConsultationFactory, ResponseFactory, closed_consultation, open_consultation
 from tests.factories.participation import (
     ActivityFactory,
     BookingFactory,
@@ -107,6 +109,69 @@ def test_reminder_task_queues_reminders():
 
     assert queue_event_reminders_task.apply().get() == 1
     assert OutgoingEmail.objects.filter(kind="participation_event_reminders").count() == 1
+
+
+def sent(consultation, user=None, **kwargs):
+    return ResponseFactory(
+        consultation=consultation, user=user, status="submitted", submitted_at=timezone.now(), **kwargs
+    )
+
+
+def test_closed_consultations_are_logged_once_with_the_people_who_sent_answers():
+    closes_at = timezone.now() - timedelta(days=2)
+    consultation = closed_consultation(title="Short breaks review", closes_at=closes_at)
+    members = ParentCarerFactory.create_batch(2)
+    for member in members:
+        sent(consultation, member)
+    sent(consultation, email="visitor@example.org")
+    ResponseFactory(consultation=consultation, user=ParentCarerFactory())  # a draft, never sent
+    open_consultation()
+    ConsultationFactory(
+        status="withdrawn", opens_at=closes_at - timedelta(weeks=6), closes_at=closes_at, withdrawn_reason="Paused"
+    )
+
+    first = log_closed_consultations_task.apply().get()
+    second = log_closed_consultations_task.apply().get()
+
+    assert (first, second) == (1, 0)
+    activity = Activity.objects.get()
+    assert (
+        activity.title,
+        activity.kind,
+        activity.ladder_step,
+        activity.organisation,
+        activity.happened_on,
+        activity.parent_carers_involved,
+        activity.consultation,
+    ) == (
+        "Short breaks review",
+        "consultation",
+        "consultation",
+        consultation.organisation,
+        timezone.localtime(closes_at).date(),
+        3,
+        consultation,
+    )
+    assert set(activity.participants.all()) == set(members)
+    # A second run that found it before the first had saved is refused by the unique link.
+    assert services._log_consultation(consultation) is False
+    assert Activity.objects.count() == 1
+
+
+def test_people_who_answered_a_consultation_count_as_parent_carers_who_fed_in_their_views():
+    consultation = closed_consultation()
+    answered_and_came, answered_only = ParentCarerFactory.create_batch(2)
+    sent(consultation, answered_and_came)
+    sent(consultation, answered_only)
+    attendance = ActivityFactory(happened_on=timezone.localdate() - timedelta(days=3))
+    attendance.participants.set([answered_and_came, ParentCarerFactory()])
+    today = timezone.localdate()
+
+    before = selectors.participation_report(today - timedelta(days=30), today).unique_parent_carers
+    log_closed_consultations_task.apply()
+    after = selectors.participation_report(today - timedelta(days=30), today).unique_parent_carers
+
+    assert (before, after) == (2, 3)
 
 
 @pytest.mark.parametrize(
