@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from consultations.models import Response
 from forum_portal.people.models import AgeBand, ChildAgeBand, ChildNeed, NeedCategory, ParentCarerProfile
@@ -200,7 +201,7 @@ class ParticipationReport:
         return [
             ("Members on the database", suppressed(self.members)),
             ("Steering group members", suppressed(self.steering_group_members)),
-            ("Parent reps on service groups", suppressed(self.parent_reps)),
+            ("Parent reps on service working groups", suppressed(self.parent_reps)),
             ("Parent carers who took part (named)", suppressed(self.unique_parent_carers)),
         ]
 
@@ -213,9 +214,27 @@ class ParticipationReport:
         ]
 
 
+def parent_reps_on_working_groups(*, as_of: date) -> int:
+    """People holding a rep seat on a service working group on ``as_of``: each person once, however
+    many seats they hold; a seat whose rep deleted their account is nobody's."""
+    return (
+        RepSeat.objects.filter(
+            group__kind=Group.Kind.WORKING_GROUP, user__isnull=False, starts_on__lte=as_of, ends_on__gte=as_of
+        )
+        .values("user")
+        .distinct()
+        .count()
+    )
+
+
 def participation_report(start: date, end: date) -> ParticipationReport:
     """Figures for the funder over a period: four headline counts and activities by ladder step
-    and by organisation, all counted in SQL (a handful of queries whatever the size)."""
+    and by organisation, all counted in SQL (a handful of queries whatever the size).
+
+    Members and steering group members are those who had joined by the period's end and are still
+    in; parent reps are those holding a seat on a service working group at the period's end (today,
+    for a period still running); parent carers who took part are the distinct people named in the
+    period's activities (attendees, reps reporting, members who answered a consultation)."""
     activities = Activity.objects.filter(happened_on__range=(start, end))
     totals = {
         "activities": Count("id"),
@@ -246,7 +265,7 @@ def participation_report(start: date, end: date) -> ParticipationReport:
         .values("user")
         .distinct()
         .count(),
-        parent_reps=RepSeat.objects.filter(starts_on__lte=end, ends_on__gte=start).values("user").distinct().count(),
+        parent_reps=parent_reps_on_working_groups(as_of=min(end, timezone.localdate())),
         unique_parent_carers=activities.filter(participants__isnull=False).values("participants").distinct().count(),
         by_ladder_step=by_step,
         by_organisation=by_organisation,

@@ -1,3 +1,4 @@
+import csv
 import io
 import re
 from datetime import timedelta
@@ -9,8 +10,10 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 
 from forum_portal.audit.models import AuditEvent
+from forum_portal.people.models import ParentCarerProfile
 from information.models import TopicSubscription
-from participation.models import Activity, Booking, Event, Interest, Opportunity
+from participation import selectors
+from participation.models import Activity, Booking, Event, GroupMember, Interest, Opportunity
 from tests.factories.consultations import ConsultationFactory, ResponseFactory, closed_consultation, open_consultation
 from tests.factories.information import TopicFactory
 from tests.factories.participation import (
@@ -29,6 +32,7 @@ from tests.factories.people import (
     UserFactory,
     activate_totp,
 )
+from tests.participation.tables import read_page
 
 pytestmark = pytest.mark.django_db
 
@@ -568,13 +572,116 @@ def test_staff_log_an_activity(staff_client):
 
 @pytest.mark.parametrize("count", [1, 5])
 def test_report_queries_do_not_grow(staff_client, django_assert_num_queries, count):
-    for _ in range(count):
-        ActivityFactory(organisation=OrganisationFactory())
+    for n in range(count):
+        ActivityFactory(organisation=OrganisationFactory(name=f"Partner {n}"), parent_carers_involved=6, hours=2)
 
     with django_assert_num_queries(11):
         response = staff_client.get(reverse("participation:report"))
 
-    assert response.status_code == 200
+    rows = read_page(response.content.decode()).tables["Activities by organisation"]
+    assert rows[1:] == [[f"Partner {n}", "1", "6", "2.0"] for n in range(count)]
+
+
+def test_report_headline_figures_count_exactly():
+    today = timezone.localdate()
+    start, end = today - timedelta(days=60), today - timedelta(days=10)
+    in_period = timezone.now() - timedelta(days=20)
+    people = ParentCarerFactory.create_batch(7)
+    ParentCarerProfile.objects.filter(user__in=people).update(joined_at=in_period)
+    ParentCarerFactory()  # joined after the period
+    steering, other_steering = GroupFactory.create_batch(2, kind="steering_group")
+    working, other_working = GroupFactory.create_batch(2, kind="working_group")
+    board = GroupFactory(kind="board")
+    for person in people[:5]:
+        GroupMember.objects.create(group=steering, user=person, joined_at=in_period)
+    GroupMember.objects.create(group=other_steering, user=people[0], joined_at=in_period)  # counted once
+    GroupMember.objects.create(group=steering, user=people[5])  # joined after the period
+    GroupMember.objects.create(group=working, user=people[6], joined_at=in_period)  # not a steering group
+    for person in people[:5]:
+        RepSeatFactory(group=working, user=person, starts_on=start, ends_on=end + timedelta(days=300))
+    RepSeatFactory(group=other_working, user=people[0], starts_on=start, ends_on=end)  # the same rep again
+    RepSeatFactory(group=board, user=people[5], starts_on=start, ends_on=end)  # not a working group
+    RepSeatFactory(group=working, user=people[6], starts_on=start, ends_on=end - timedelta(days=1))  # ended
+    RepSeatFactory(group=working, user=ParentCarerFactory(), starts_on=end + timedelta(days=1))  # not yet
+    RepSeatFactory(group=working, user=None, starts_on=start, ends_on=end)  # the account was deleted
+    ActivityFactory(happened_on=start).participants.set(people[:4])
+    ActivityFactory(happened_on=end).participants.set(people[2:6])
+    ActivityFactory(happened_on=end + timedelta(days=1)).participants.set([people[6]])  # after the period
+
+    report = selectors.participation_report(start, end)
+
+    assert report.headline() == [
+        ("Members on the database", 7),
+        ("Steering group members", 5),
+        ("Parent reps on service working groups", 5),
+        ("Parent carers who took part (named)", 6),
+    ]
+
+
+def test_report_page_shows_the_headline_chart_and_its_table(staff_client):
+    council = OrganisationFactory(name="Brookshire Council")
+    ActivityFactory(organisation=council, ladder_step="participation", parent_carers_involved=6, hours=2)
+    ActivityFactory(organisation=council, ladder_step="participation", parent_carers_involved=8, hours=1)
+    ActivityFactory(organisation=council, ladder_step="coproduction", parent_carers_involved=7, hours=3)
+    members = ParentCarerFactory.create_batch(5)
+    consultation = ActivityFactory(organisation=council, ladder_step="consultation", parent_carers_involved=9, hours=0)
+    consultation.participants.set(members)
+
+    page = read_page(staff_client.get(reverse("participation:report")).content.decode())
+
+    assert page.summary[-4:] == [
+        ("Members on the database", "5"),
+        ("Steering group members", "0"),
+        ("Parent reps on service working groups", "0"),
+        ("Parent carers who took part (named)", "5"),
+    ]
+    assert page.svg_texts == ["Information", "0", "Consultation", "1", "Participation", "2", "Co-production", "1"]
+    assert page.tables["Activities by step on the ladder"] == [
+        ["Step", "Activities", "Parent carers involved", "Hours"],
+        ["Information", "0", "0", "0.0"],
+        ["Consultation", "1", "9", "0.0"],
+        ["Participation", "2", "14", "3.0"],
+        ["Co-production", "1", "7", "3.0"],
+    ]
+
+
+def test_report_downloads_as_csv_with_every_figure(staff_client):
+    council = OrganisationFactory(name="Brookshire Council")
+    nhs = OrganisationFactory(name="NHS Brookshire")
+    ActivityFactory(organisation=council, ladder_step="participation", parent_carers_involved=6, hours=2)
+    ActivityFactory(organisation=council, ladder_step="coproduction", parent_carers_involved=7, hours=3)
+    ActivityFactory(organisation=nhs, ladder_step="consultation", parent_carers_involved=9, hours=0)
+    start, end = selectors.grant_year_around(timezone.localdate())
+
+    response = staff_client.get(
+        reverse("participation:report-download", args=["csv"]), {"start": start.isoformat(), "end": end.isoformat()}
+    )
+
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"] == f'attachment; filename="participation-{start}-to-{end}.csv"'
+    assert list(csv.reader(io.StringIO(response.content.decode()))) == [
+        ["Participation report", f"{start} to {end}", "", ""],
+        [],
+        ["Members on the database", "0", "", ""],
+        ["Steering group members", "0", "", ""],
+        ["Parent reps on service working groups", "0", "", ""],
+        ["Parent carers who took part (named)", "0", "", ""],
+        [],
+        ["Ladder step", "Activities", "Parent carers involved", "Hours"],
+        ["Information", "0", "0", "0.0"],
+        ["Consultation", "1", "9", "0.0"],
+        ["Participation", "1", "6", "2.0"],
+        ["Co-production", "1", "7", "3.0"],
+        [],
+        ["Organisation", "Activities", "Parent carers involved", "Hours"],
+        ["Brookshire Council", "2", "13", "5.0"],
+        ["NHS Brookshire", "1", "9", "0.0"],
+    ]
+    assert AuditEvent.objects.get(action="participation.report_downloaded").detail == {
+        "format": "csv",
+        "start": str(start),
+        "end": str(end),
+    }
 
 
 def test_report_suppresses_small_counts_and_downloads_as_xlsx(staff_client):
