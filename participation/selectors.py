@@ -27,7 +27,8 @@ from .models import (
     RepSeat,
 )
 
-SMALL_GROUP = 5  # counts of people below this are shown as "fewer than 5"
+SMALL_GROUP = 5  # counts of people below this are shown as "fewer than 5", or hidden in a table
+HIDDEN = "not shown"  # a count hidden in a table, small or hidden to protect a small one
 
 
 def _with_place_counts(events):
@@ -170,8 +171,36 @@ def activities_between(start: date, end: date):
 
 
 def suppressed(count: int) -> int | str:
-    """A count of people, or "fewer than 5" when so few could be recognised."""
+    """A count of people standing alone, or "fewer than 5" when so few could be recognised."""
     return count if count >= SMALL_GROUP or count == 0 else "fewer than 5"
+
+
+def counts_to_hide(counts: list[int]) -> set[int]:
+    """The positions of a table's counts of people to hide, so that no count from 1 to 4 can be
+    seen or worked out from the others.
+
+    Every count from 1 to 4 is hidden. The table's total may be known (from another table of the
+    same people, or from the shares beside the counts), and the total less the counts shown is the
+    sum of those hidden. So while fewer than two counts are hidden, or the hidden ones add up to
+    fewer than 5, the smallest count still shown is hidden too. What is hidden is then either
+    nothing, or at least two counts adding up to 5 or more (which could be split many ways), or
+    every count in a table whose total is itself under 5 (so no table of the same people shows it).
+    Zero is shown: it describes nobody.
+    """
+    hidden = {position for position, count in enumerate(counts) if 0 < count < SMALL_GROUP}
+    if not hidden:
+        return hidden
+    shown = sorted((count, position) for position, count in enumerate(counts) if count >= SMALL_GROUP)
+    while shown and (len(hidden) < 2 or sum(counts[position] for position in hidden) < SMALL_GROUP):
+        hidden.add(shown.pop(0)[1])
+    return hidden
+
+
+def _hide_small_counts(rows: list, count: str) -> list:
+    """Mark the rows whose ``count`` attribute must not be shown (see counts_to_hide)."""
+    for position in counts_to_hide([getattr(row, count) for row in rows]):
+        rows[position].hidden = True
+    return rows
 
 
 @dataclass
@@ -180,10 +209,11 @@ class ReportRow:
     activities: int
     parent_carers: int
     hours: float
+    hidden: bool = False
 
     @property
     def parent_carers_shown(self):
-        return suppressed(self.parent_carers)
+        return HIDDEN if self.hidden else self.parent_carers
 
 
 @dataclass
@@ -267,8 +297,8 @@ def participation_report(start: date, end: date) -> ParticipationReport:
         .count(),
         parent_reps=parent_reps_on_working_groups(as_of=min(end, timezone.localdate())),
         unique_parent_carers=activities.filter(participants__isnull=False).values("participants").distinct().count(),
-        by_ladder_step=by_step,
-        by_organisation=by_organisation,
+        by_ladder_step=_hide_small_counts(by_step, "parent_carers"),
+        by_organisation=_hide_small_counts(by_organisation, "parent_carers"),
     )
 
 
@@ -312,15 +342,16 @@ class ComparisonRow:
     people_share: float | None
     population: int | None
     population_share: float | None
+    hidden: bool = False
 
     @property
     def people_shown(self):
-        return suppressed(self.people)
+        return HIDDEN if self.hidden else self.people
 
     @property
     def people_share_shown(self):
-        # A share of a suppressed count would give the count away.
-        if self.people_share is None or isinstance(self.people_shown, str):
+        # A share of a hidden count would give the count away.
+        if self.people_share is None or self.hidden:
             return "–"
         return f"{self.people_share:.0f}%"
 
@@ -340,19 +371,18 @@ def _compare(title: str, labels: dict[str, str], people: dict[str, int], populat
     population_total = sum(population.values())
     keys = [key for key in labels if key in people or key in population]
     keys += sorted((set(people) | set(population)) - set(keys))
-    return Comparison(
-        title,
-        [
-            ComparisonRow(
-                label=labels.get(key, key),
-                people=people.get(key, 0),
-                people_share=100 * people.get(key, 0) / people_total if people_total else None,
-                population=population.get(key),
-                population_share=100 * population[key] / population_total if key in population else None,
-            )
-            for key in keys
-        ],
-    )
+    rows = [
+        ComparisonRow(
+            label=labels.get(key, key),
+            people=people.get(key, 0),
+            people_share=100 * people.get(key, 0) / people_total if people_total else None,
+            population=population.get(key),
+            population_share=100 * population[key] / population_total if key in population else None,
+        )
+        for key in keys
+    ]
+    # The shares shown give the total away, so the hidden counts follow counts_to_hide's rule.
+    return Comparison(title, _hide_small_counts(rows, "people"))
 
 
 def representativeness(user_ids=None) -> list[Comparison]:

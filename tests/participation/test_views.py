@@ -684,20 +684,26 @@ def test_report_downloads_as_csv_with_every_figure(staff_client):
     }
 
 
-def test_report_suppresses_small_counts_and_downloads_as_xlsx(staff_client):
+def test_report_hides_a_small_count_and_one_more_so_the_total_cannot_give_it_away(staff_client):
     organisation = OrganisationFactory(name="=Brookshire Council")
     ActivityFactory(organisation=organisation, ladder_step="coproduction", parent_carers_involved=3, hours=2)
     ActivityFactory(organisation=organisation, ladder_step="participation", parent_carers_involved=8, hours=1)
 
-    page = staff_client.get(reverse("participation:report")).content.decode()
-    assert "fewer than 5" in page
-
+    page = read_page(staff_client.get(reverse("participation:report")).content.decode())
     response = staff_client.get(reverse("participation:report-download", args=["xlsx"]))
 
+    # The organisation's 11 is shown, so showing participation's 8 would give co-production's 3.
+    assert page.tables["Activities by step on the ladder"][1:] == [
+        ["Information", "0", "0", "0.0"],
+        ["Consultation", "0", "0", "0.0"],
+        ["Participation", "1", "not shown", "1.0"],
+        ["Co-production", "1", "not shown", "2.0"],
+    ]
+    assert page.tables["Activities by organisation"][1:] == [["=Brookshire Council", "2", "11", "3.0"]]
     sheet = load_workbook(filename=io.BytesIO(response.content)).active
     rows = [tuple(cell.value for cell in row) for row in sheet.iter_rows()]
-    assert ("Participation", 1, 8, 1) in rows
-    assert ("Co-production", 1, "fewer than 5", 2) in rows
+    assert ("Participation", 1, "not shown", 1) in rows
+    assert ("Co-production", 1, "not shown", 2) in rows
     assert ("'=Brookshire Council", 2, 11, 3) in rows
     assert AuditEvent.objects.filter(action="participation.report_downloaded").count() == 1
 
