@@ -331,8 +331,14 @@ class EventPublishView(PortalPermissionMixin, View):
         return self.event
 
     def post(self, request, pk):
-        services.publish_event(self.event, by=request.user)
-        messages.success(request, "The event is published. Members can now book.")
+        # Refused for a forum admin (who holds every permission) asking for what no role may, or
+        # for a second click after the first published it.
+        try:
+            services.publish_event(self.event, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, "The event is published. Members can now book.")
         return redirect("participation:event-manage", pk=pk)
 
 
@@ -348,8 +354,12 @@ class EventCancelView(PortalPermissionMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "event": self.event}
 
     def post(self, request, pk):
-        services.cancel_event(self.event, by=request.user)
-        messages.success(request, "The event is cancelled. We have emailed everyone who booked or was waiting.")
+        try:
+            services.cancel_event(self.event, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, "The event is cancelled. We have emailed everyone who booked or was waiting.")
         return redirect("participation:event-manage", pk=pk)
 
 

@@ -44,6 +44,14 @@ def staff_client(client):
 
 
 @pytest.fixture
+def forum_admin_client(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin)
+    client.force_login(admin)
+    return client
+
+
+@pytest.fixture
 def parent(client):
     parent = ParentCarerFactory()
     client.force_login(parent)
@@ -314,10 +322,8 @@ def test_staff_are_told_attendance_waits_until_the_event_starts(staff_client):
     assert "Record attendance and outcome" not in page
 
 
-def test_a_forum_admin_recording_attendance_too_early_gets_a_message(client):
-    admin = UserFactory(is_staff=True, is_superuser=True)
-    activate_totp(admin)
-    client.force_login(admin)
+def test_a_forum_admin_recording_attendance_too_early_gets_a_message(forum_admin_client):
+    client = forum_admin_client
     event = EventFactory()
     booking = BookingFactory(event=event)
 
@@ -329,6 +335,31 @@ def test_a_forum_admin_recording_attendance_too_early_gets_a_message(client):
     assert response.url == reverse("participation:event-manage", args=[event.pk])
     assert "You can record attendance once the event has started." in client.get(response.url).content.decode()
     assert Activity.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "name, changes, message",
+    [
+        ("event-publish", {}, "Only a draft event can be published."),
+        ("event-publish", {"status": "cancelled"}, "Only a draft event can be published."),
+        ("event-cancel", {"status": "draft", "published_at": None}, "Only a published event can be cancelled."),
+        ("event-cancel", {"status": "cancelled"}, "Only a published event can be cancelled."),
+    ],
+)
+def test_a_forum_admin_publishing_or_cancelling_in_the_wrong_state_gets_a_message(
+    forum_admin_client, name, changes, message
+):
+    event = EventFactory(**changes)
+    status = event.status
+
+    response = forum_admin_client.post(reverse(f"participation:{name}", args=[event.pk]))
+
+    assert response.status_code == 302
+    assert response.url == reverse("participation:event-manage", args=[event.pk])
+    page = forum_admin_client.get(response.url).content.decode()
+    assert message in page
+    assert Event.objects.get(pk=event.pk).status == status
+    assert AuditEvent.objects.count() == 0
 
 
 # --- Groups and opportunities ----------------------------------------------------------------------
