@@ -1,5 +1,7 @@
 """Events, parent reps and the funder's report, walked through in Chromium."""
 
+import csv
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -71,6 +73,7 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     check(page)
     page.get_by_role("button", name="Publish the event").click()
     expect(page.get_by_text("The event is published.")).to_be_visible()
+    check(page)
     event = Event.objects.get(title="Transition to secondary school")
     assert (event.status, event.capacity, event.organisation) == ("published", 2, organisation)
 
@@ -91,8 +94,9 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
         parent_page.get_by_role("button", name="Book a place").click()
         parent_pages.append(parent_page)
 
-    expect(parent_pages[0].get_by_text("You have a place at this event.")).to_be_visible()
-    check(parent_pages[0])
+    for booked in parent_pages[:2]:
+        expect(booked.get_by_text("You have a place at this event.")).to_be_visible()
+        check(booked)
     expect(
         parent_pages[2].get_by_text("You are on the waiting list. We will email you if a place comes up.", exact=True)
     ).to_be_visible()
@@ -269,4 +273,13 @@ def test_member_is_appointed_as_parent_rep_and_staff_download_the_report(page, c
     with staff_page.expect_download() as download_info:
         staff_page.get_by_role("link", name="Download the report as a spreadsheet (XLSX)").click()
     assert download_info.value.suggested_filename.endswith(".xlsx")
+    with staff_page.expect_download() as download_info:
+        staff_page.get_by_role("link", name="Download the report as CSV").click()
+    assert download_info.value.suggested_filename.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8"))))
+    organisation = group.organisation.name
+    assert [row for row in rows if row and row[0] in ("Participation", organisation)] == [
+        ["Participation", "2", "13", "2.0"],
+        [organisation, "2", "13", "2.0"],
+    ]
     staff_page.context.close()
