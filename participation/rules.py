@@ -55,6 +55,11 @@ def is_rep_of_seat(user, seat) -> bool:
     return seat is not None and user.is_authenticated and seat.user_id == user.pk
 
 
+@rules.predicate
+def is_current_seat(user, seat) -> bool:
+    return seat is not None and seat.is_current()
+
+
 rules.add_perm("participation.view_event", is_published | is_staff_signed_in_safely)
 rules.add_perm("participation.book_event", is_parent_carer & is_open_for_booking)
 rules.add_perm("participation.cancel_booking", is_own_booking & is_active_booking)
@@ -65,7 +70,7 @@ rules.add_perm("participation.record_attendance", is_staff_signed_in_safely & is
 
 rules.add_perm("participation.express_interest", is_parent_carer & is_open_opportunity)
 rules.add_perm("participation.manage_groups", is_staff_signed_in_safely)
-rules.add_perm("participation.file_rep_report", is_rep_of_seat)
+rules.add_perm("participation.file_rep_report", is_rep_of_seat & is_current_seat)
 rules.add_perm("participation.view_rep_reports", is_parent_carer | is_staff_signed_in_safely)
 
 rules.add_perm("participation.view_own_involvement", is_parent_carer)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from consultations.models import Consultation, Response
 from forum_portal.audit.services import record_event
@@ -357,8 +358,19 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+@transaction.atomic
 def file_rep_report(seat: RepSeat, *, meeting_on: date, took_in: str, decided: str, report_back: str) -> RepReport:
-    """A rep's report after a meeting; it is also logged as participation with one parent carer."""
+    """A rep's report after a meeting, published to members and logged as participation with one
+    parent carer. Only while the seat's term runs, and for a meeting held within the term (not
+    before it began, not in the future)."""
+    seat = RepSeat.objects.select_related("group__organisation", "user").get(pk=seat.pk)
+    today = timezone.localdate()
+    if seat.user_id is None or not seat.is_current(today):
+        raise ValidationError("Reports can be written only while the rep's term runs.")
+    if not seat.starts_on <= meeting_on <= today:
+        began = date_format(seat.starts_on, "j F Y")
+        message = f"The meeting date must be between {began}, when your term began, and today"
+        raise ValidationError({"meeting_on": message})
     report = RepReport.objects.create(
         seat=seat, meeting_on=meeting_on, took_in=took_in, decided=decided, report_back=report_back
     )
@@ -373,6 +385,7 @@ def file_rep_report(seat: RepSeat, *, meeting_on: date, took_in: str, decided: s
         impact=decided,
     )
     activity.participants.set([seat.user_id])
+    record_event("participation.rep_report_filed", actor=seat.user, obj=report, group=seat.group_id)
     return report
 
 

@@ -261,11 +261,22 @@ class RepReportCreateView(PortalPermissionMixin, FormView):
         self.seat = get_object_or_404(RepSeat.objects.select_related("group"), pk=self.kwargs["pk"])
         return self.seat
 
+    def handle_no_permission(self):
+        user = self.request.user
+        if user.is_authenticated and self.seat.user_id == user.pk:
+            messages.info(self.request, "Reports can be written only while your term as a parent rep runs.")
+            return redirect(self.seat.group)
+        return super().handle_no_permission()
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "seat": self.seat}
 
     def form_valid(self, form):
-        services.file_rep_report(self.seat, **form.cleaned_data)
+        try:
+            services.file_rep_report(self.seat, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, "Your report is published to members.")
         return redirect(self.seat.group)
 

@@ -133,3 +133,13 @@ def test_only_the_rep_files_reports_for_their_seat():
     assert seat.user.has_perm("participation.file_rep_report", seat)
     assert not ParentCarerFactory().has_perm("participation.file_rep_report", seat)
     assert not ForumStaffFactory().has_perm("participation.file_rep_report", seat)
+
+
+@pytest.mark.parametrize(
+    "starts, ends, allowed",
+    [(-30, 300, True), (0, 1, True), (-30, 0, True), (-400, -1, False), (1, 300, False)],
+)
+def test_a_rep_files_reports_only_while_the_term_runs(starts, ends, allowed):
+    today = timezone.localdate()
+    seat = RepSeatFactory(starts_on=today + timedelta(days=starts), ends_on=today + timedelta(days=ends))
+    assert seat.user.has_perm("participation.file_rep_report", seat) is allowed

@@ -9,7 +9,7 @@ from django.utils import timezone
 from forum_portal.audit.models import AuditEvent
 from forum_portal.notify.models import OutgoingEmail
 from participation import services
-from participation.models import Activity, Booking, Event, GroupMember, Interest, LadderStep, RepSeat
+from participation.models import Activity, Booking, Event, GroupMember, Interest, LadderStep, RepReport, RepSeat
 from tests.factories.participation import (
     BookingFactory,
     EventFactory,
@@ -349,13 +349,15 @@ def test_add_months_keeps_to_the_end_of_short_months():
     assert services._add_months(date(2026, 11, 15), 14) == date(2028, 1, 15)
 
 
-def test_file_rep_report_is_logged_as_participation():
+def test_file_rep_report_is_logged_as_participation_and_audited():
     seat = RepSeatFactory()
 
-    services.file_rep_report(
+    report = services.file_rep_report(
         seat, meeting_on=timezone.localdate(), took_in="Waiting times", decided="A new pathway", report_back="Soon"
     )
 
+    audit = AuditEvent.objects.get(action="participation.rep_report_filed")
+    assert (audit.actor, audit.object_id) == (seat.user, str(report.pk))
     activity = Activity.objects.get()
     assert (activity.kind, activity.organisation, activity.parent_carers_involved) == (
         "rep_report",
@@ -363,6 +365,28 @@ def test_file_rep_report_is_logged_as_participation():
         1,
     )
     assert list(activity.participants.all()) == [seat.user]
+
+
+@pytest.mark.parametrize(
+    "starts, ends, meeting, message",
+    [
+        (-400, -1, -10, "Reports can be written only while the rep's term runs."),
+        (2, 300, 0, "Reports can be written only while the rep's term runs."),
+        (-30, 300, -31, "The meeting date must be between {began}, when your term began, and today"),
+        (-30, 300, 1, "The meeting date must be between {began}, when your term began, and today"),
+    ],
+)
+def test_file_rep_report_only_within_the_term(starts, ends, meeting, message):
+    today = timezone.localdate()
+    seat = RepSeatFactory(starts_on=today + timedelta(days=starts), ends_on=today + timedelta(days=ends))
+
+    with pytest.raises(ValidationError) as refused:
+        services.file_rep_report(
+            seat, meeting_on=today + timedelta(days=meeting), took_in="a", decided="b", report_back="c"
+        )
+
+    assert refused.value.messages == [message.format(began=f"{seat.starts_on:%-d %B %Y}")]
+    assert (RepReport.objects.count(), Activity.objects.count()) == (0, 0)
 
 
 def test_log_activity_is_audited():

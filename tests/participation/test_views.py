@@ -563,6 +563,38 @@ def test_rep_files_a_report(client, parent):
     assert seat.reports.get().decided == "More staff"
 
 
+def test_a_rep_whose_term_ended_is_told_so(client, parent):
+    today = timezone.localdate()
+    seat = RepSeatFactory(user=parent, starts_on=today - timedelta(days=400), ends_on=today - timedelta(days=1))
+
+    response = client.get(reverse("participation:repreport-create", args=[seat.pk]))
+
+    assert response.url == seat.group.get_absolute_url()
+    page = client.get(response.url).content.decode()
+    assert "Reports can be written only while your term as a parent rep runs." in page
+
+
+def test_a_meeting_before_the_term_is_refused_next_to_its_date_and_the_text_kept(client, parent):
+    seat = RepSeatFactory(user=parent)
+
+    response = client.post(
+        reverse("participation:repreport-create", args=[seat.pk]),
+        {
+            "meeting_on": (seat.starts_on - timedelta(days=1)).isoformat(),
+            "took_in": "Waiting lists",
+            "decided": "More staff",
+            "report_back": "Tell us",
+        },
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert content.count(f"The meeting date must be between {seat.starts_on:%-d %B %Y}, when your term began") == 2
+    assert "Waiting lists" in content
+    assert seat.reports.count() == 0
+
+
 # --- Log and report --------------------------------------------------------------------------------
 
 

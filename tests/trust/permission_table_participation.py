@@ -35,6 +35,12 @@ def build(world):
     world.closed_opportunity = OpportunityFactory(group=world.group, closes_on=timezone.localdate() - timedelta(days=1))
     world.interest = InterestFactory(opportunity=world.opportunity, user=world.other_parent)
     world.seat = RepSeatFactory(group=world.group, user=world.parent)
+    world.ended_seat = RepSeatFactory(
+        group=world.group,
+        user=world.parent,
+        starts_on=timezone.localdate() - timedelta(days=400),
+        ends_on=timezone.localdate() - timedelta(days=35),
+    )
     world.group_member = GroupMember.objects.create(group=world.group, user=world.parent)
     world.activity = ActivityFactory(organisation=world.owning_organisation)
 
@@ -80,6 +86,15 @@ ROWS = [
         kwargs=by_pk("seat"),
         visitor=LOGIN,
         parent=OK,
+        admin=OK,
+        others=FORBIDDEN,
+    ),
+    row(
+        "participation:repreport-create",
+        state="the parent's seat, its term ended",
+        kwargs=by_pk("ended_seat"),
+        visitor=LOGIN,
+        parent=redirect_matching("the group's page", r"/get-involved/groups/short-breaks/"),
         admin=OK,
         others=FORBIDDEN,
     ),
