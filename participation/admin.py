@@ -37,6 +37,8 @@ class EventAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # Text changed here is rendered on save, as the portal's own pages do.
         obj.description_html = render_markdown(obj.description)
+        if change and obj.published_at is not None:
+            obj.sequence += 1  # calendars holding the event take the change
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

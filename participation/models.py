@@ -140,6 +140,9 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The calendar files' SEQUENCE: raised at each change after publishing, so calendars that
+    # already hold the event take the new time, place or cancellation.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = EventQuerySet.as_manager()
 

@@ -46,6 +46,16 @@ def upcoming_events(now):
     return _with_place_counts(Event.objects.published().upcoming(now)).order_by("starts_at", "id")
 
 
+def events_in_feed(now):
+    """Coming events for the calendar feed: published ones, and those cancelled after publishing."""
+    return (
+        Event.objects.upcoming(now)
+        .filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED], published_at__isnull=False)
+        .select_related("organisation")
+        .order_by("starts_at", "id")
+    )
+
+
 def events_for_staff():
     return _with_place_counts(Event.objects.all()).order_by("-starts_at", "-id")
 

@@ -61,6 +61,8 @@ def save_event(event: Event | None = None, *, by: User, **fields) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk) if event is not None else Event(created_by=by)
     for name, value in fields.items():
         setattr(event, name, value)
+    if event.published_at is not None:
+        event.sequence += 1
     event.description_html = render_markdown(event.description)
     event.full_clean()
     event.save()
@@ -75,7 +77,8 @@ def cancel_event(event: Event, *, by: User) -> Event:
     if event.status != Event.Status.PUBLISHED:
         raise ValidationError("Only a published event can be cancelled.")
     event.status = Event.Status.CANCELLED
-    event.save(update_fields=["status"])
+    event.sequence += 1
+    event.save(update_fields=["status", "sequence"])
     for booking in Booking.objects.filter(event=event).exclude(status=Booking.Status.CANCELLED).select_related("user"):
         queue_email(
             kind="participation_bookings",

@@ -158,7 +158,7 @@ class EventCalendarView(View):
 
 class EventFeedView(View):
     def get(self, request):
-        events = selectors.upcoming_events(timezone.now())
+        events = selectors.events_in_feed(timezone.now())
         response = HttpResponse(ics.events_calendar(events), content_type="text/calendar")
         response["Content-Disposition"] = 'inline; filename="events.ics"'
         return response

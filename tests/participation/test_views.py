@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from forum_portal.audit.models import AuditEvent
 from forum_portal.people.models import ParentCarerProfile
 from information.models import TopicSubscription
-from participation import selectors
+from participation import selectors, services
 from participation.models import Activity, Booking, Event, GroupMember, Interest, Opportunity
 from tests.factories.consultations import ConsultationFactory, ResponseFactory, closed_consultation, open_consultation
 from tests.factories.information import TopicFactory
@@ -190,12 +190,32 @@ def test_event_calendar_file(client, parent):
 def test_event_feed_lists_published_upcoming_events(client, django_assert_num_queries, count):
     EventFactory.create_batch(count)
     EventFactory(status="draft")
+    past = timezone.now() - timedelta(days=2)
+    EventFactory(starts_at=past, ends_at=past + timedelta(hours=1))
 
     with django_assert_num_queries(1):
         response = client.get(reverse("participation:event-feed"))
 
     assert response["Content-Type"] == "text/calendar"
     assert len(Calendar.from_ical(response.content).walk("VEVENT")) == count
+
+
+def test_event_feed_marks_an_event_cancelled_after_publishing_so_calendars_drop_it(client):
+    staff = ForumStaffFactory()
+    kept = EventFactory(title="Coffee morning")
+    cancelled = EventFactory(title="Sleep workshop")
+    services.cancel_event(cancelled, by=staff)
+    fields = {name: getattr(kept, name) for name in services.EVENT_FIELDS} | {"address": "Town hall"}
+    services.save_event(kept, by=staff, **fields)
+    services.save_event(kept, by=staff, **fields)
+
+    feed = Calendar.from_ical(client.get(reverse("participation:event-feed")).content)
+
+    entries = [(str(e["summary"]), e.get("status"), e["sequence"], str(e["location"])) for e in feed.walk("VEVENT")]
+    assert sorted(entries) == [
+        ("Coffee morning", None, 2, "Town hall"),
+        ("Sleep workshop", "CANCELLED", 1, "Brookshire Library, High Street"),
+    ]
 
 
 def test_staff_create_an_event_as_a_draft_and_publish_it(staff_client):
