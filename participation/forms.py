@@ -308,14 +308,14 @@ class ReportPeriodForm(forms.Form):
     start = forms.DateField(label="From", widget=DateInput())
     end = forms.DateField(label="To", widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, button: str = "Show report", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Field.text("start", field_width=Fluid.ONE_QUARTER),
             Field.text("end", field_width=Fluid.ONE_QUARTER),
-            Button("show", "Show report"),
+            Button("show", button),
         )
 
     def clean(self):

@@ -494,14 +494,26 @@ class InterestDecideView(PortalPermissionMixin, FormView):
         return redirect("participation:opportunity-manage", pk=self.interest.opportunity_id)
 
 
+def _period(request, *, button: str) -> tuple[ReportPeriodForm, date, date]:
+    """The period asked for in the query string, or the current grant year (also while the dates
+    asked for are wrong: the form then shows why)."""
+    start, end = selectors.grant_year_around(timezone.localdate())
+    form = ReportPeriodForm(request.GET or None, initial={"start": start, "end": end}, button=button)
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, start, end
+
+
 class ActivityListView(PortalPermissionMixin, TemplateView):
+    """The participation log for a period: the grant year unless another is chosen."""
+
     permission_required = "participation.manage_log"
     template_name = "participation/activity_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        start, end = selectors.grant_year_around(timezone.localdate())
-        context.update(start=start, end=end, activities=selectors.activities_between(start, end))
+        form, start, end = _period(self.request, button="Show the log")
+        context.update(form=form, start=start, end=end, activities=selectors.activities_between(start, end))
         return context
 
 
@@ -536,15 +548,8 @@ class ReportView(PortalPermissionMixin, TemplateView):
     permission_required = "participation.view_report"
     template_name = "participation/report.html"
 
-    def period(self) -> tuple[ReportPeriodForm, date, date]:
-        start, end = selectors.grant_year_around(timezone.localdate())
-        form = ReportPeriodForm(self.request.GET or None, initial={"start": start, "end": end})
-        if form.is_bound and form.is_valid():
-            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        return form, start, end
-
     def get(self, request, *args, **kwargs):
-        form, start, end = self.period()
+        form, start, end = _period(request, button="Show report")
         report = selectors.participation_report(start, end)
         download = kwargs.get("format")
         if download is None or (form.is_bound and not form.is_valid()):

@@ -214,6 +214,11 @@ def test_member_is_appointed_as_parent_rep_and_staff_download_the_report(page, c
 
     staff_page.goto("/get-involved/manage/log/")
     check(staff_page)
+    staff_page.get_by_label("From").fill((timezone.localdate() - timedelta(days=7)).isoformat())
+    staff_page.get_by_label("To").fill(timezone.localdate().isoformat())
+    staff_page.get_by_role("button", name="Show the log").click()
+    expect(staff_page.get_by_role("link", name="Short breaks focus group")).to_be_visible()
+    check(staff_page)
     staff_page.get_by_role("button", name="Add an activity").click()
     check(staff_page)
     staff_page.goto("/get-involved/manage/log/")

@@ -628,6 +628,31 @@ def test_activity_list_queries(staff_client, django_assert_num_queries, count):
     assert response.content.decode().count("Workshop ") == count
 
 
+def test_the_log_shows_the_period_chosen(staff_client):
+    ActivityFactory(title="Autumn workshop", happened_on=timezone.localdate() - timedelta(days=500))
+    ActivityFactory(title="Spring drop-in", happened_on=timezone.localdate())
+    start = timezone.localdate() - timedelta(days=520)
+    end = timezone.localdate() - timedelta(days=480)
+
+    response = staff_client.get(reverse("participation:activity-list"), {"start": start, "end": end})
+
+    rows = read_page(response.content.decode()).tables["Activities, latest first"]
+    assert [row[1] for row in rows[1:]] == ["Autumn workshop"]
+    assert f'?start={start.isoformat()}&amp;end={end.isoformat()}">Report for the funder' in response.content.decode()
+
+
+def test_the_log_explains_a_wrong_period_and_keeps_it(staff_client):
+    ActivityFactory(title="Spring drop-in", happened_on=timezone.localdate())
+
+    response = staff_client.get(reverse("participation:activity-list"), {"start": "2026-05-01", "end": "2026-04-01"})
+
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert content.count("The end of the period must be after its start") == 2
+    assert 'value="2026-05-01"' in content
+    assert "Spring drop-in" in content  # the grant year meanwhile
+
+
 def test_staff_log_an_activity(staff_client):
     organisation = OrganisationFactory()
 
