@@ -317,6 +317,19 @@ def test_event_manage_page_queries(staff_client, django_assert_num_queries, coun
     assert f"Booked ({count})" in response.content.decode()
 
 
+@pytest.mark.parametrize("count", [1, 5])
+def test_attendance_form_queries_do_not_grow(staff_client, django_assert_num_queries, count):
+    start = timezone.now() - timedelta(hours=3)
+    event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=2))
+    BookingFactory.create_batch(count, event=event)
+    BookingFactory(event=event, status="waitlisted")
+
+    with django_assert_num_queries(7):
+        response = staff_client.get(reverse("participation:event-attendance", args=[event.pk]))
+
+    assert response.content.decode().count('name="attended"') == count
+
+
 def test_recording_attendance_puts_the_event_in_the_log(staff_client):
     start = timezone.now() - timedelta(days=1)
     event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=1))
