@@ -577,6 +577,8 @@ class MemberListView(PortalPermissionMixin, TemplateView):
         form = MemberFilterForm(request.GET or None, areas=selectors.member_areas())
         filters = {key: value for key, value in (form.cleaned_data.items() if form.is_valid() else []) if value}
         profiles = selectors.members(**filters)
+        if kwargs.get("format") not in (None, "csv"):
+            raise Http404
         if kwargs.get("format") == "csv":
             response = HttpResponse(
                 exports.members_csv(profiles, by=request.user, filters=filters), content_type="text/csv"

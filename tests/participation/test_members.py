@@ -141,3 +141,21 @@ def test_representativeness_queries_do_not_grow(staff_client, django_assert_num_
         response = staff_client.get(reverse("participation:representativeness"))
 
     assert len(response.context["comparisons"][0].rows) == count
+
+
+def test_member_list_in_an_unknown_format_is_not_found(staff_client):
+    assert staff_client.get(reverse("participation:member-download", args=["xlsx"])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_representativeness_of_one_activity_queries_do_not_grow(staff_client, django_assert_num_queries, count):
+    activity = ActivityFactory()
+    for n in range(count):
+        user = member(f"p{n}@example.org", area=f"BS{n + 1}", age_bands=["5-10"], needs=["ASD"])
+        activity.participants.add(user)
+
+    with django_assert_num_queries(10):
+        response = staff_client.get(reverse("participation:representativeness"), {"activity": activity.pk})
+
+    assert response.context["chosen"] == activity
+    assert [row.people for row in response.context["comparisons"][0].rows] == [1] * count
