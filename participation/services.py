@@ -199,10 +199,12 @@ def _fill_free_places(event: Event) -> list[Booking]:
 
 
 def queue_event_reminders(*, now=None) -> int:
-    """Email everyone booked on an event starting in the next 24 to 48 hours, once per event.
+    """Email everyone booked on an event starting within the next 24 hours, once per person and
+    start time.
 
-    The window is wide so a job that runs late, or twice, still reminds everyone exactly once (the
-    dedupe key names the event, the person and the event's start).
+    The job runs hourly, so each event is reminded about roughly a day ahead; a job that runs late,
+    or twice, still reminds everyone exactly once (the dedupe key names the event, the person and
+    the event's start, so a moved event is reminded about again).
     """
     now = now or timezone.now()
     bookings = Booking.objects.filter(

@@ -207,8 +207,9 @@ def test_fifty_people_booking_the_last_ten_places_at_once_never_overbook():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
 
+    assert [thread for thread in threads if thread.is_alive()] == []
     assert errors == []
     counts = {status: Booking.objects.filter(event=event, status=status).count() for status in ["booked", "waitlisted"]}
     assert counts == {"booked": 12, "waitlisted": 40}

@@ -82,7 +82,10 @@ def test_index_queries_do_not_grow(client, django_assert_num_queries, count):
     with django_assert_num_queries(3):
         response = client.get(reverse("participation:index"))
 
-    assert response.status_code == 200
+    content = response.content.decode()
+    assert len(re.findall(r'href="/get-involved/events/\d+/"', content)) == count
+    assert len(re.findall(r'href="/get-involved/opportunities/\d+/"', content)) == count
+    assert len(re.findall(r'href="/get-involved/groups/short-breaks-\d+/"', content)) == count
 
 
 def test_draft_event_is_not_found_for_members(client, parent):
