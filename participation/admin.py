@@ -1,5 +1,8 @@
 from django.contrib import admin
 
+from forum_portal.markdown import render_markdown
+
+from . import services
 from .models import (
     Activity,
     Booking,
@@ -28,7 +31,20 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     date_hierarchy = "starts_at"
     readonly_fields = ["description_html", "published_at", "attendance_recorded_at"]
+    autocomplete_fields = ["consultation"]
     inlines = [BookingInline]
+
+    def save_model(self, request, obj, form, change):
+        # Text changed here is rendered on save, as the portal's own pages do.
+        obj.description_html = render_markdown(obj.description)
+        if change and obj.published_at is not None:
+            obj.sequence += 1  # calendars holding the event take the change
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # More places, or a booking cancelled in the list below, go to the people waiting.
+        services.fill_free_places(form.instance)
 
 
 @admin.register(Booking)
@@ -54,6 +70,10 @@ class GroupAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [GroupMemberInline]
 
+    def save_model(self, request, obj, form, change):
+        obj.purpose_html = render_markdown(obj.purpose)
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(GroupMember)
 class GroupMemberAdmin(admin.ModelAdmin):
@@ -69,6 +89,10 @@ class OpportunityAdmin(admin.ModelAdmin):
     list_display = ["title", "group", "closes_on"]
     list_filter = ["group"]
     search_fields = ["title", "description"]
+
+    def save_model(self, request, obj, form, change):
+        obj.description_html = render_markdown(obj.description)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Interest)
@@ -103,7 +127,7 @@ class ActivityAdmin(admin.ModelAdmin):
     list_filter = ["kind", "ladder_step", "organisation"]
     search_fields = ["title", "impact"]
     date_hierarchy = "happened_on"
-    autocomplete_fields = ["participants"]
+    autocomplete_fields = ["participants", "consultation"]
 
 
 @admin.register(PopulationFigure)

@@ -3,6 +3,7 @@ from crispy_forms_gds.layout import Button, Field, Fieldset, Fixed, Fluid, Layou
 from django import forms
 from django.utils import timezone
 
+from consultations.models import Consultation
 from forum_portal.people.models import AgeBand, NeedCategory, Organisation, User
 
 from .models import AccessNeed, Activity, Event, Group, Interest, LadderStep, Opportunity, PopulationFigure
@@ -35,6 +36,7 @@ class EventForm(forms.ModelForm):
             "description",
             "organisation",
             "group",
+            "consultation",
             "starts_at",
             "ends_at",
             "is_online",
@@ -48,6 +50,7 @@ class EventForm(forms.ModelForm):
             "kind": "Kind of event",
             "organisation": "Organisation running it",
             "group": "Group (optional)",
+            "consultation": "Consultation (optional)",
             "starts_at": "Starts",
             "ends_at": "Ends",
             "is_online": "This event is online",
@@ -58,6 +61,7 @@ class EventForm(forms.ModelForm):
         }
         help_texts = {
             "description": "You can use Markdown for headings, lists and links.",
+            "consultation": "If the event is held to hear views for a consultation.",
             "address": "For an event in person.",
             "online_link": "Only people with a place see it.",
             "booking_deadline": "If empty, booking closes when the event starts.",
@@ -73,6 +77,7 @@ class EventForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = Group.objects.filter(is_active=True)
+        self.fields["consultation"].queryset = Consultation.objects.public().order_by("-opens_at", "title")
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.text("title"),
@@ -80,6 +85,7 @@ class EventForm(forms.ModelForm):
             Field.textarea("description", rows=6),
             Field.select("organisation"),
             Field.select("group"),
+            Field.select("consultation"),
             Field.text("starts_at", field_width=Fluid.ONE_HALF),
             Field.text("ends_at", field_width=Fluid.ONE_HALF),
             Field.checkbox("is_online"),
@@ -189,7 +195,8 @@ class OpportunityForm(forms.ModelForm):
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
-        if closes_on < timezone.localdate():
+        unchanged = self.instance.pk is not None and closes_on == self.instance.closes_on
+        if closes_on < timezone.localdate() and not unchanged:
             raise forms.ValidationError("The closing date must be today or in the future")
         return closes_on
 
@@ -301,14 +308,14 @@ class ReportPeriodForm(forms.Form):
     start = forms.DateField(label="From", widget=DateInput())
     end = forms.DateField(label="To", widget=DateInput())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, button: str = "Show report", **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Field.text("start", field_width=Fluid.ONE_QUARTER),
             Field.text("end", field_width=Fluid.ONE_QUARTER),
-            Button("show", "Show report"),
+            Button("show", button),
         )
 
     def clean(self):

@@ -22,6 +22,7 @@ def _entry(event: Event, *, with_link: bool) -> CalendarEvent:
     entry.add("dtstart", event.starts_at)
     entry.add("dtend", event.ends_at)
     entry.add("dtstamp", event.published_at or event.created_at)
+    entry.add("sequence", event.sequence)
     entry.add("url", settings.SITE_URL + event.get_absolute_url())
     entry.add("description", event.description)
     if event.is_online:
@@ -41,6 +42,8 @@ def event_calendar(event: Event, *, with_link: bool) -> bytes:
 
 
 def events_calendar(events) -> bytes:
+    """The feed: coming events, including those cancelled after publishing (marked CANCELLED, so a
+    subscribed calendar takes them off rather than keeping a stale copy)."""
     calendar = _calendar()
     for event in events:
         calendar.add_component(_entry(event, with_link=False))

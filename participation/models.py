@@ -113,6 +113,16 @@ class Event(models.Model):
     description_html = models.TextField(blank=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participation_events")
     group = models.ForeignKey(Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    # A focus group or drop-in held for a consultation. Only a public consultation (approved or
+    # withdrawn) can be linked, so the event's page never names a draft.
+    consultation = models.ForeignKey(
+        "consultations.Consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participation_events",
+        limit_choices_to={"status__in": ["approved", "withdrawn"]},
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     is_online = models.BooleanField(default=False)
@@ -130,6 +140,9 @@ class Event(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The calendar files' SEQUENCE: raised at each change after publishing, so calendars that
+    # already hold the event take the new time, place or cancellation.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -339,6 +352,14 @@ class Activity(models.Model):
     # The named people involved, when known (event attendance); counts without names are fine.
     participants = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="participation_activities")
     event = models.OneToOneField(Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="activity")
+    # Set by the job that logs each closed consultation; unique, so it is logged once.
+    consultation = models.OneToOneField(
+        "consultations.Consultation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="participation_activity",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -2,7 +2,8 @@
 
 from forum_portal.people.privacy import PersonalData
 
-from .models import Activity, Booking, GroupMember, Interest, RepSeat
+from .models import Activity, Booking, Event, GroupMember, Interest, RepSeat
+from .services import fill_free_places
 
 
 def _iso(moment):
@@ -57,10 +58,14 @@ def _activities(user) -> list[dict]:
 def _forget_bookings(user) -> None:
     """Bookings and statements go with the account; the log keeps its counts without the name.
 
-    Rep reports stay on their groups' pages, where they were published to members: the seat loses
-    its person when the account is deleted (its foreign key sets it to empty).
+    A place freed on an event goes to the first person waiting, who is emailed, as when the person
+    cancels. Rep reports stay on their groups' pages, where they were published to members: the
+    seat loses its person when the account is deleted (its foreign key sets it to empty).
     """
+    freed = list(Booking.objects.filter(user=user, status=Booking.Status.BOOKED).values_list("event_id", flat=True))
     Booking.objects.filter(user=user).delete()
+    for event in Event.objects.filter(pk__in=freed).order_by("pk"):
+        fill_free_places(event)
     Interest.objects.filter(user=user).delete()
     GroupMember.objects.filter(user=user).delete()
     for activity in Activity.objects.filter(participants=user):

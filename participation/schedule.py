@@ -9,4 +9,10 @@ BEAT_SCHEDULE: dict = {
         "task": "participation.queue_event_reminders_task",
         "schedule": crontab(minute=15),
     },
+    # Put consultations that have closed in the participation log, with the number of people who
+    # sent answers. Hourly, so the log is current within the hour; each is logged once.
+    "participation-log-closed-consultations": {
+        "task": "participation.log_closed_consultations_task",
+        "schedule": crontab(minute=35),
+    },
 }

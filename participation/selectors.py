@@ -7,8 +7,11 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Greatest
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from consultations.models import Response
 from forum_portal.people.models import AgeBand, ChildAgeBand, ChildNeed, NeedCategory, ParentCarerProfile
+from information.models import TopicSubscription
 
 from .models import (
     Activity,
@@ -24,7 +27,8 @@ from .models import (
     RepSeat,
 )
 
-SMALL_GROUP = 5  # counts of people below this are shown as "fewer than 5"
+SMALL_GROUP = 5  # counts of people below this are shown as "fewer than 5", or hidden in a table
+HIDDEN = "not shown"  # a count hidden in a table, small or hidden to protect a small one
 
 
 def _with_place_counts(events):
@@ -42,13 +46,23 @@ def upcoming_events(now):
     return _with_place_counts(Event.objects.published().upcoming(now)).order_by("starts_at", "id")
 
 
+def events_in_feed(now):
+    """Coming events for the calendar feed: published ones, and those cancelled after publishing."""
+    return (
+        Event.objects.upcoming(now)
+        .filter(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED], published_at__isnull=False)
+        .select_related("organisation")
+        .order_by("starts_at", "id")
+    )
+
+
 def events_for_staff():
     return _with_place_counts(Event.objects.all()).order_by("-starts_at", "-id")
 
 
 def event_visible_to(user, pk: int) -> Event:
     """The event, or 404 for a draft the person may not see (its existence is private)."""
-    event = get_object_or_404(_with_place_counts(Event.objects.all()).select_related("group"), pk=pk)
+    event = get_object_or_404(_with_place_counts(Event.objects.all()).select_related("group", "consultation"), pk=pk)
     if not user.has_perm("participation.view_event", event):
         raise Http404
     return event
@@ -138,6 +152,19 @@ def seats_of(user):
     return RepSeat.objects.filter(user=user).select_related("group").order_by("-starts_on")
 
 
+def consultations_answered_by(user):
+    """The person's sent answers, newest first, with their consultations."""
+    return (
+        Response.objects.filter(user=user, status=Response.Status.SUBMITTED)
+        .select_related("consultation")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def topics_followed_by(user):
+    return TopicSubscription.objects.filter(user=user).select_related("topic").order_by("topic__name")
+
+
 def group_memberships_of(user):
     return GroupMember.objects.filter(user=user).select_related("group").order_by("group__name")
 
@@ -154,8 +181,36 @@ def activities_between(start: date, end: date):
 
 
 def suppressed(count: int) -> int | str:
-    """A count of people, or "fewer than 5" when so few could be recognised."""
+    """A count of people standing alone, or "fewer than 5" when so few could be recognised."""
     return count if count >= SMALL_GROUP or count == 0 else "fewer than 5"
+
+
+def counts_to_hide(counts: list[int]) -> set[int]:
+    """The positions of a table's counts of people to hide, so that no count from 1 to 4 can be
+    seen or worked out from the others.
+
+    Every count from 1 to 4 is hidden. The table's total may be known (from another table of the
+    same people, or from the shares beside the counts), and the total less the counts shown is the
+    sum of those hidden. So while fewer than two counts are hidden, or the hidden ones add up to
+    fewer than 5, the smallest count still shown is hidden too. What is hidden is then either
+    nothing, or at least two counts adding up to 5 or more (which could be split many ways), or
+    every count in a table whose total is itself under 5 (so no table of the same people shows it).
+    Zero is shown: it describes nobody.
+    """
+    hidden = {position for position, count in enumerate(counts) if 0 < count < SMALL_GROUP}
+    if not hidden:
+        return hidden
+    shown = sorted((count, position) for position, count in enumerate(counts) if count >= SMALL_GROUP)
+    while shown and (len(hidden) < 2 or sum(counts[position] for position in hidden) < SMALL_GROUP):
+        hidden.add(shown.pop(0)[1])
+    return hidden
+
+
+def _hide_small_counts(rows: list, count: str) -> list:
+    """Mark the rows whose ``count`` attribute must not be shown (see counts_to_hide)."""
+    for position in counts_to_hide([getattr(row, count) for row in rows]):
+        rows[position].hidden = True
+    return rows
 
 
 @dataclass
@@ -164,10 +219,11 @@ class ReportRow:
     activities: int
     parent_carers: int
     hours: float
+    hidden: bool = False
 
     @property
     def parent_carers_shown(self):
-        return suppressed(self.parent_carers)
+        return HIDDEN if self.hidden else self.parent_carers
 
 
 @dataclass
@@ -185,7 +241,7 @@ class ParticipationReport:
         return [
             ("Members on the database", suppressed(self.members)),
             ("Steering group members", suppressed(self.steering_group_members)),
-            ("Parent reps on service groups", suppressed(self.parent_reps)),
+            ("Parent reps on service working groups", suppressed(self.parent_reps)),
             ("Parent carers who took part (named)", suppressed(self.unique_parent_carers)),
         ]
 
@@ -198,9 +254,27 @@ class ParticipationReport:
         ]
 
 
+def parent_reps_on_working_groups(*, as_of: date) -> int:
+    """People holding a rep seat on a service working group on ``as_of``: each person once, however
+    many seats they hold; a seat whose rep deleted their account is nobody's."""
+    return (
+        RepSeat.objects.filter(
+            group__kind=Group.Kind.WORKING_GROUP, user__isnull=False, starts_on__lte=as_of, ends_on__gte=as_of
+        )
+        .values("user")
+        .distinct()
+        .count()
+    )
+
+
 def participation_report(start: date, end: date) -> ParticipationReport:
     """Figures for the funder over a period: four headline counts and activities by ladder step
-    and by organisation, all counted in SQL (a handful of queries whatever the size)."""
+    and by organisation, all counted in SQL (a handful of queries whatever the size).
+
+    Members and steering group members are those who had joined by the period's end and are still
+    in; parent reps are those holding a seat on a service working group at the period's end (today,
+    for a period still running); parent carers who took part are the distinct people named in the
+    period's activities (attendees, reps reporting, members who answered a consultation)."""
     activities = Activity.objects.filter(happened_on__range=(start, end))
     totals = {
         "activities": Count("id"),
@@ -231,10 +305,10 @@ def participation_report(start: date, end: date) -> ParticipationReport:
         .values("user")
         .distinct()
         .count(),
-        parent_reps=RepSeat.objects.filter(starts_on__lte=end, ends_on__gte=start).values("user").distinct().count(),
+        parent_reps=parent_reps_on_working_groups(as_of=min(end, timezone.localdate())),
         unique_parent_carers=activities.filter(participants__isnull=False).values("participants").distinct().count(),
-        by_ladder_step=by_step,
-        by_organisation=by_organisation,
+        by_ladder_step=_hide_small_counts(by_step, "parent_carers"),
+        by_organisation=_hide_small_counts(by_organisation, "parent_carers"),
     )
 
 
@@ -278,15 +352,16 @@ class ComparisonRow:
     people_share: float | None
     population: int | None
     population_share: float | None
+    hidden: bool = False
 
     @property
     def people_shown(self):
-        return suppressed(self.people)
+        return HIDDEN if self.hidden else self.people
 
     @property
     def people_share_shown(self):
-        # A share of a suppressed count would give the count away.
-        if self.people_share is None or isinstance(self.people_shown, str):
+        # A share of a hidden count would give the count away.
+        if self.people_share is None or self.hidden:
             return "–"
         return f"{self.people_share:.0f}%"
 
@@ -306,19 +381,18 @@ def _compare(title: str, labels: dict[str, str], people: dict[str, int], populat
     population_total = sum(population.values())
     keys = [key for key in labels if key in people or key in population]
     keys += sorted((set(people) | set(population)) - set(keys))
-    return Comparison(
-        title,
-        [
-            ComparisonRow(
-                label=labels.get(key, key),
-                people=people.get(key, 0),
-                people_share=100 * people.get(key, 0) / people_total if people_total else None,
-                population=population.get(key),
-                population_share=100 * population[key] / population_total if key in population else None,
-            )
-            for key in keys
-        ],
-    )
+    rows = [
+        ComparisonRow(
+            label=labels.get(key, key),
+            people=people.get(key, 0),
+            people_share=100 * people.get(key, 0) / people_total if people_total else None,
+            population=population.get(key),
+            population_share=100 * population[key] / population_total if key in population else None,
+        )
+        for key in keys
+    ]
+    # The shares shown give the total away, so the hidden counts follow counts_to_hide's rule.
+    return Comparison(title, _hide_small_counts(rows, "people"))
 
 
 def representativeness(user_ids=None) -> list[Comparison]:

@@ -5,9 +5,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
+from consultations.models import Consultation, Response
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
@@ -33,6 +35,7 @@ EVENT_FIELDS = [
     "description",
     "organisation",
     "group",
+    "consultation",
     "starts_at",
     "ends_at",
     "is_online",
@@ -51,19 +54,19 @@ EVENT_FIELDS = [
 def save_event(event: Event | None = None, *, by: User, **fields) -> Event:
     """Create or change an event; its description is rendered to HTML here, once.
 
-    More places on a published event go to the people waiting, first come first served.
+    More places on a published event go to the people waiting, first come first served. Fewer
+    places take no place away: nobody is promoted until cancellations bring the booked places
+    below the new number.
     """
     event = Event.objects.select_for_update().get(pk=event.pk) if event is not None else Event(created_by=by)
     for name, value in fields.items():
         setattr(event, name, value)
+    if event.published_at is not None:
+        event.sequence += 1
     event.description_html = render_markdown(event.description)
     event.full_clean()
     event.save()
-    if event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
-        taken = Booking.objects.filter(event=event, status=Booking.Status.BOOKED).count()
-        for _ in range(event.capacity - taken):
-            if _promote_from_waiting_list(event) is None:
-                break
+    _fill_free_places(event)
     return event
 
 
@@ -74,7 +77,8 @@ def cancel_event(event: Event, *, by: User) -> Event:
     if event.status != Event.Status.PUBLISHED:
         raise ValidationError("Only a published event can be cancelled.")
     event.status = Event.Status.CANCELLED
-    event.save(update_fields=["status"])
+    event.sequence += 1
+    event.save(update_fields=["status", "sequence"])
     for booking in Booking.objects.filter(event=event).exclude(status=Booking.Status.CANCELLED).select_related("user"):
         queue_email(
             kind="participation_bookings",
@@ -138,7 +142,8 @@ def book_place(event: Event, *, user: User, access_needs: list[str] = (), access
 @transaction.atomic
 def cancel_booking(booking: Booking, *, by: User) -> Booking:
     """Cancel a place or a waiting-list place. A freed place goes to the first person waiting,
-    who is told by email."""
+    who is told by email, unless the event still has as many people booked as it has places
+    (staff may have lowered the number of places)."""
     event = Event.objects.select_for_update().get(pk=booking.event_id)
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status == Booking.Status.CANCELLED:
@@ -147,40 +152,59 @@ def cancel_booking(booking: Booking, *, by: User) -> Booking:
     booking.status = Booking.Status.CANCELLED
     booking.cancelled_at = timezone.now()
     booking.save(update_fields=["status", "cancelled_at"])
-    if freed_a_place and event.status == Event.Status.PUBLISHED and event.starts_at > timezone.now():
-        _promote_from_waiting_list(event)
+    if freed_a_place:
+        _fill_free_places(event)
     return booking
 
 
-def _promote_from_waiting_list(event: Event) -> Booking | None:
-    """Called with the event row locked."""
-    first = (
-        Booking.objects.select_for_update()
+@transaction.atomic
+def fill_free_places(event: Event) -> list[Booking]:
+    """Give the free places of ``event`` to the people waiting, first come first served, and email
+    them; never more people booked than the event has places.
+
+    For changes made outside the booking services: a booking deleted with its account, or places
+    and bookings changed in the admin.
+    """
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    return _fill_free_places(event)
+
+
+def _fill_free_places(event: Event) -> list[Booking]:
+    """Called with the event row locked, so the count of places taken cannot change meanwhile.
+    Only a published event that has not started promotes anyone."""
+    if event.status != Event.Status.PUBLISHED or event.starts_at <= timezone.now():
+        return []
+    free = event.capacity - Booking.objects.filter(event=event, status=Booking.Status.BOOKED).count()
+    if free <= 0:
+        return []
+    promoted = list(
+        Booking.objects.select_for_update(of=("self",))
         .filter(event=event, status=Booking.Status.WAITLISTED)
         .order_by("requested_at", "id")
-        .select_related("user")
-        .first()
+        .select_related("user")[:free]
     )
-    if first is None:
-        return None
-    first.status = Booking.Status.BOOKED
-    first.promoted_at = timezone.now()
-    first.save(update_fields=["status", "promoted_at"])
-    queue_email(
-        kind="participation_bookings",
-        to=first.user,
-        dedupe_key=f"participation:promoted:{first.pk}:{first.promoted_at.isoformat()}",
-        template="participation_promoted",
-        context={"event": event, "booking": first},
-    )
-    return first
+    now = timezone.now()
+    for booking in promoted:
+        booking.status = Booking.Status.BOOKED
+        booking.promoted_at = now
+        booking.save(update_fields=["status", "promoted_at"])
+        queue_email(
+            kind="participation_bookings",
+            to=booking.user,
+            dedupe_key=f"participation:promoted:{booking.pk}:{now.isoformat()}",
+            template="participation_promoted",
+            context={"event": event, "booking": booking},
+        )
+    return promoted
 
 
 def queue_event_reminders(*, now=None) -> int:
-    """Email everyone booked on an event starting in the next 24 to 48 hours, once per event.
+    """Email everyone booked on an event starting within the next 24 hours, once per person and
+    start time.
 
-    The window is wide so a job that runs late, or twice, still reminds everyone exactly once (the
-    dedupe key names the event, the person and the event's start).
+    The job runs hourly, so each event is reminded about roughly a day ahead; a job that runs late,
+    or twice, still reminds everyone exactly once (the dedupe key names the event, the person and
+    the event's start, so a moved event is reminded about again).
     """
     now = now or timezone.now()
     bookings = Booking.objects.filter(
@@ -206,8 +230,13 @@ def queue_event_reminders(*, now=None) -> int:
 @transaction.atomic
 def record_attendance(event: Event, *, attended: list[User], outcome: str, by: User) -> Activity:
     """Mark who came, keep the outcome, and log the event in the participation log (one entry
-    per event, updated when attendance is recorded again)."""
+    per event, updated when attendance is recorded again). Only a published event that has
+    started has attendance: nobody can have come to one that has not."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.status != Event.Status.PUBLISHED:
+        raise ValidationError("Attendance is recorded only for a published event.")
+    if event.starts_at > timezone.now():
+        raise ValidationError("You can record attendance once the event has started.")
     attended_ids = {user.pk for user in attended}
     booked = list(Booking.objects.filter(event=event, status=Booking.Status.BOOKED))
     for booking in booked:
@@ -265,6 +294,8 @@ def remove_group_member(member: GroupMember, *, by: User) -> None:
 
 
 def save_opportunity(opportunity: Opportunity | None = None, *, by: User, **fields) -> Opportunity:
+    """Publish or change a call; its description is rendered to HTML here, once. Seats already
+    given keep their terms."""
     opportunity = opportunity or Opportunity(created_by=by)
     for name, value in fields.items():
         setattr(opportunity, name, value)
@@ -275,12 +306,18 @@ def save_opportunity(opportunity: Opportunity | None = None, *, by: User, **fiel
 
 
 def express_interest(opportunity: Opportunity, *, user: User, statement: str) -> Interest:
-    """A member may say they are interested once, while the opportunity is open."""
+    """A member may say they are interested once, while the opportunity is open.
+
+    "Once" is the database's unique constraint, so two submissions at the same moment (a double
+    click) give one interest and a message, not an error page.
+    """
     if not opportunity.is_open():
         raise ValidationError("This opportunity has closed.")
-    if Interest.objects.filter(opportunity=opportunity, user=user).exists():
-        raise ValidationError("You have already expressed interest in this.")
-    return Interest.objects.create(opportunity=opportunity, user=user, statement=statement)
+    try:
+        with transaction.atomic():
+            return Interest.objects.create(opportunity=opportunity, user=user, statement=statement)
+    except IntegrityError as error:
+        raise ValidationError("You have already expressed interest in this.") from error
 
 
 @transaction.atomic
@@ -326,8 +363,19 @@ def _add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+@transaction.atomic
 def file_rep_report(seat: RepSeat, *, meeting_on: date, took_in: str, decided: str, report_back: str) -> RepReport:
-    """A rep's report after a meeting; it is also logged as participation with one parent carer."""
+    """A rep's report after a meeting, published to members and logged as participation with one
+    parent carer. Only while the seat's term runs, and for a meeting held within the term (not
+    before it began, not in the future)."""
+    seat = RepSeat.objects.select_related("group__organisation", "user").get(pk=seat.pk)
+    today = timezone.localdate()
+    if seat.user_id is None or not seat.is_current(today):
+        raise ValidationError("Reports can be written only while the rep's term runs.")
+    if not seat.starts_on <= meeting_on <= today:
+        began = date_format(seat.starts_on, "j F Y")
+        message = f"The meeting date must be between {began}, when your term began, and today"
+        raise ValidationError({"meeting_on": message})
     report = RepReport.objects.create(
         seat=seat, meeting_on=meeting_on, took_in=took_in, decided=decided, report_back=report_back
     )
@@ -342,10 +390,50 @@ def file_rep_report(seat: RepSeat, *, meeting_on: date, took_in: str, decided: s
         impact=decided,
     )
     activity.participants.set([seat.user_id])
+    record_event("participation.rep_report_filed", actor=seat.user, obj=report, group=seat.group_id)
     return report
 
 
 # --- The participation log --------------------------------------------------------------------------
+
+
+def log_closed_consultations(*, now=None) -> int:
+    """Put each closed consultation in the participation log, once: ladder step consultation, the
+    consultation's organisation, as many parent carers as sent answers, and the members among them
+    named (answers without an account count but have no name). Returns how many were logged.
+
+    The activity's link to its consultation is unique, so a job that runs late, twice, or twice at
+    the same moment still logs each consultation once.
+    """
+    now = now or timezone.now()
+    closed = (
+        Consultation.objects.closed_at(now)
+        .filter(participation_activity__isnull=True)
+        .select_related("organisation")
+        .order_by("closes_at", "pk")
+    )
+    return sum(_log_consultation(consultation) for consultation in closed)
+
+
+@transaction.atomic
+def _log_consultation(consultation: Consultation) -> bool:
+    sent = Response.objects.filter(consultation=consultation, status=Response.Status.SUBMITTED)
+    try:
+        with transaction.atomic():
+            activity = Activity.objects.create(
+                title=consultation.title,
+                kind=Activity.Kind.CONSULTATION,
+                happened_on=timezone.localtime(consultation.closes_at).date(),
+                organisation=consultation.organisation,
+                ladder_step=LadderStep.CONSULTATION,
+                parent_carers_involved=sent.count(),
+                hours=Decimal("0"),
+                consultation=consultation,
+            )
+    except IntegrityError:
+        return False  # logged meanwhile by another run of the job
+    activity.participants.set(sent.filter(user__isnull=False).values_list("user", flat=True))
+    return True
 
 
 def log_activity(

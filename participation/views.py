@@ -158,7 +158,7 @@ class EventCalendarView(View):
 
 class EventFeedView(View):
     def get(self, request):
-        events = selectors.upcoming_events(timezone.now())
+        events = selectors.events_in_feed(timezone.now())
         response = HttpResponse(ics.events_calendar(events), content_type="text/calendar")
         response["Content-Disposition"] = 'inline; filename="events.ics"'
         return response
@@ -227,7 +227,7 @@ class OpportunityDetailView(FormView):
 
 
 class MyInvolvementView(PortalPermissionMixin, TemplateView):
-    """A member's own page: what they booked, joined and offered to do."""
+    """A member's own page: what they booked, joined, offered to do, answered and follow."""
 
     permission_required = "participation.view_own_involvement"
     template_name = "participation/involvement_detail.html"
@@ -246,6 +246,8 @@ class MyInvolvementView(PortalPermissionMixin, TemplateView):
             group_memberships=selectors.group_memberships_of(user),
             interests=selectors.interests_of(user),
             seats=[seat for seat in selectors.seats_of(user) if seat.is_current(today)],
+            responses=selectors.consultations_answered_by(user),
+            subscriptions=selectors.topics_followed_by(user),
         )
         return context
 
@@ -259,11 +261,22 @@ class RepReportCreateView(PortalPermissionMixin, FormView):
         self.seat = get_object_or_404(RepSeat.objects.select_related("group"), pk=self.kwargs["pk"])
         return self.seat
 
+    def handle_no_permission(self):
+        user = self.request.user
+        if user.is_authenticated and self.seat.user_id == user.pk:
+            messages.info(self.request, "Reports can be written only while your term as a parent rep runs.")
+            return redirect(self.seat.group)
+        return super().handle_no_permission()
+
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "seat": self.seat}
 
     def form_valid(self, form):
-        services.file_rep_report(self.seat, **form.cleaned_data)
+        try:
+            services.file_rep_report(self.seat, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(self.request, "Your report is published to members.")
         return redirect(self.seat.group)
 
@@ -314,6 +327,7 @@ class EventManageView(PortalPermissionMixin, TemplateView):
         bookings = list(selectors.bookings_for_event(event))
         context.update(
             event=event,
+            has_started=event.starts_at <= timezone.now(),
             booked=[booking for booking in bookings if booking.status == Booking.Status.BOOKED],
             waiting=[booking for booking in bookings if booking.status == Booking.Status.WAITLISTED],
         )
@@ -328,8 +342,14 @@ class EventPublishView(PortalPermissionMixin, View):
         return self.event
 
     def post(self, request, pk):
-        services.publish_event(self.event, by=request.user)
-        messages.success(request, "The event is published. Members can now book.")
+        # Refused for a forum admin (who holds every permission) asking for what no role may, or
+        # for a second click after the first published it.
+        try:
+            services.publish_event(self.event, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, "The event is published. Members can now book.")
         return redirect("participation:event-manage", pk=pk)
 
 
@@ -345,8 +365,12 @@ class EventCancelView(PortalPermissionMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "event": self.event}
 
     def post(self, request, pk):
-        services.cancel_event(self.event, by=request.user)
-        messages.success(request, "The event is cancelled. We have emailed everyone who booked or was waiting.")
+        try:
+            services.cancel_event(self.event, by=request.user)
+        except ValidationError as error:
+            messages.error(request, _first_error(error))
+        else:
+            messages.success(request, "The event is cancelled. We have emailed everyone who booked or was waiting.")
         return redirect("participation:event-manage", pk=pk)
 
 
@@ -358,6 +382,17 @@ class AttendanceView(PortalPermissionMixin, FormView):
     def get_permission_object(self):
         self.event = get_object_or_404(Event, pk=self.kwargs["pk"])
         return self.event
+
+    def handle_no_permission(self):
+        user = self.request.user
+        if (
+            user.has_perm("participation.manage_events")
+            and self.event.status == Event.Status.PUBLISHED
+            and self.event.starts_at > timezone.now()
+        ):
+            messages.info(self.request, "You can record attendance once the event has started.")
+            return redirect("participation:event-manage", pk=self.event.pk)
+        return super().handle_no_permission()
 
     def get_form_kwargs(self):
         self.bookings = [
@@ -376,9 +411,13 @@ class AttendanceView(PortalPermissionMixin, FormView):
 
     def form_valid(self, form):
         attended = User.objects.filter(pk__in=form.cleaned_data["attended"])
-        services.record_attendance(
-            self.event, attended=list(attended), outcome=form.cleaned_data["outcome"], by=self.request.user
-        )
+        try:
+            services.record_attendance(
+                self.event, attended=list(attended), outcome=form.cleaned_data["outcome"], by=self.request.user
+            )
+        except ValidationError as error:
+            messages.error(self.request, _first_error(error))
+            return redirect("participation:event-manage", pk=self.event.pk)
         messages.success(self.request, "Attendance is saved and the event is in the participation log.")
         return redirect("participation:event-manage", pk=self.event.pk)
 
@@ -391,14 +430,27 @@ class StaffOpportunityListView(PortalPermissionMixin, TemplateView):
         return {**super().get_context_data(**kwargs), "opportunities": selectors.opportunities_for_staff()}
 
 
-class OpportunityCreateView(PortalPermissionMixin, FormView):
+class OpportunityFormView(PortalPermissionMixin, FormView):
+    """Publish a call for parent reps, or change one (its wording, closing date or term)."""
+
     permission_required = "participation.manage_groups"
     template_name = "participation/opportunity_form.html"
     form_class = OpportunityForm
 
+    def dispatch(self, request, *args, **kwargs):
+        self.opportunity = get_object_or_404(Opportunity, pk=kwargs["pk"]) if "pk" in kwargs else None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.opportunity}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "opportunity": self.opportunity}
+
     def form_valid(self, form):
-        opportunity = services.save_opportunity(by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, "The opportunity is published.")
+        opportunity = services.save_opportunity(self.opportunity, by=self.request.user, **form.cleaned_data)
+        saved = "The opportunity is saved." if self.opportunity else "The opportunity is published."
+        messages.success(self.request, saved)
         return redirect("participation:opportunity-manage", pk=opportunity.pk)
 
 
@@ -442,14 +494,26 @@ class InterestDecideView(PortalPermissionMixin, FormView):
         return redirect("participation:opportunity-manage", pk=self.interest.opportunity_id)
 
 
+def _period(request, *, button: str) -> tuple[ReportPeriodForm, date, date]:
+    """The period asked for in the query string, or the current grant year (also while the dates
+    asked for are wrong: the form then shows why)."""
+    start, end = selectors.grant_year_around(timezone.localdate())
+    form = ReportPeriodForm(request.GET or None, initial={"start": start, "end": end}, button=button)
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    return form, start, end
+
+
 class ActivityListView(PortalPermissionMixin, TemplateView):
+    """The participation log for a period: the grant year unless another is chosen."""
+
     permission_required = "participation.manage_log"
     template_name = "participation/activity_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        start, end = selectors.grant_year_around(timezone.localdate())
-        context.update(start=start, end=end, activities=selectors.activities_between(start, end))
+        form, start, end = _period(self.request, button="Show the log")
+        context.update(form=form, start=start, end=end, activities=selectors.activities_between(start, end))
         return context
 
 
@@ -484,15 +548,8 @@ class ReportView(PortalPermissionMixin, TemplateView):
     permission_required = "participation.view_report"
     template_name = "participation/report.html"
 
-    def period(self) -> tuple[ReportPeriodForm, date, date]:
-        start, end = selectors.grant_year_around(timezone.localdate())
-        form = ReportPeriodForm(self.request.GET or None, initial={"start": start, "end": end})
-        if form.is_bound and form.is_valid():
-            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-        return form, start, end
-
     def get(self, request, *args, **kwargs):
-        form, start, end = self.period()
+        form, start, end = _period(request, button="Show report")
         report = selectors.participation_report(start, end)
         download = kwargs.get("format")
         if download is None or (form.is_bound and not form.is_valid()):
@@ -520,6 +577,8 @@ class MemberListView(PortalPermissionMixin, TemplateView):
         form = MemberFilterForm(request.GET or None, areas=selectors.member_areas())
         filters = {key: value for key, value in (form.cleaned_data.items() if form.is_valid() else []) if value}
         profiles = selectors.members(**filters)
+        if kwargs.get("format") not in (None, "csv"):
+            raise Http404
         if kwargs.get("format") == "csv":
             response = HttpResponse(
                 exports.members_csv(profiles, by=request.user, filters=filters), content_type="text/csv"

@@ -1,5 +1,7 @@
 """Events, parent reps and the funder's report, walked through in Chromium."""
 
+import csv
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -9,8 +11,9 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from participation.models import Booking, Event, Interest, RepSeat
-from tests.factories.participation import ActivityFactory, GroupFactory, OpportunityFactory
+from participation.models import Booking, Event, Interest, Opportunity, RepSeat
+from tests.factories.consultations import open_consultation
+from tests.factories.participation import ActivityFactory, EventFactory, GroupFactory, OpportunityFactory
 from tests.factories.people import PASSWORD, ForumStaffFactory, OrganisationFactory, ParentCarerFactory
 from tests.totp import totp_code
 
@@ -38,6 +41,7 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     organisation = OrganisationFactory(name="Brookshire Council")
     staff = ForumStaffFactory(full_name="Sam Okafor")
     parents = [ParentCarerFactory(full_name=name) for name in ["Jo Bennett", "Chris Walker", "Aisha Rahman"]]
+    consultation = open_consultation(title="Moving schools: your views", organisation=organisation)
 
     sign_in(page, staff, code=True)
     page.goto("/get-involved/")
@@ -58,6 +62,7 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     page.get_by_label("Kind of event").select_option("workshop")
     page.get_by_label("Description").fill("What to ask a **new school**.")
     page.get_by_label("Organisation running it").select_option(label="Brookshire Council")
+    page.get_by_label("Consultation (optional)").select_option(label="Moving schools: your views")
     page.get_by_label("Starts").fill(start.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Ends").fill((start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Address").fill("Brookshire Library\nHigh Street")
@@ -68,6 +73,7 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     check(page)
     page.get_by_role("button", name="Publish the event").click()
     expect(page.get_by_text("The event is published.")).to_be_visible()
+    check(page)
     event = Event.objects.get(title="Transition to secondary school")
     assert (event.status, event.capacity, event.organisation) == ("published", 2, organisation)
 
@@ -79,14 +85,18 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
         check(parent_page)
         parent_page.get_by_role("link", name="Transition to secondary school").click()
         check(parent_page)
+        expect(parent_page.get_by_role("link", name="Moving schools: your views")).to_have_attribute(
+            "href", consultation.get_absolute_url()
+        )
         parent_page.get_by_role("button", name=re.compile("Book a place|Join the waiting list")).click()
         check(parent_page)
         parent_page.get_by_label("Step-free access").check()
         parent_page.get_by_role("button", name="Book a place").click()
         parent_pages.append(parent_page)
 
-    expect(parent_pages[0].get_by_text("You have a place at this event.")).to_be_visible()
-    check(parent_pages[0])
+    for booked in parent_pages[:2]:
+        expect(booked.get_by_text("You have a place at this event.")).to_be_visible()
+        check(booked)
     expect(
         parent_pages[2].get_by_text("You are on the waiting list. We will email you if a place comes up.", exact=True)
     ).to_be_visible()
@@ -124,6 +134,22 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     page.goto(f"/get-involved/manage/events/{event.pk}/")
     check(page)
     expect(page.get_by_role("heading", name="Booked (2)")).to_be_visible()
+    expect(page.get_by_text("You can record attendance once the event has started.")).to_be_visible()
+    expect(page.get_by_role("link", name="Record attendance and outcome")).to_have_count(0)
+
+    coffee = EventFactory(title="Summer coffee morning", organisation=organisation)
+    page.goto(f"/get-involved/manage/events/{coffee.pk}/")
+    page.get_by_role("link", name="Cancel the event").click()
+    check(page)
+    page.get_by_role("button", name="Cancel the event").click()
+    expect(page.get_by_text("The event is cancelled.")).to_be_visible()
+    check(page)
+    assert Event.objects.get(pk=coffee.pk).status == "cancelled"
+
+    # The workshop has taken place.
+    held = timezone.now() - timedelta(days=1)
+    Event.objects.filter(pk=event.pk).update(starts_at=held, ends_at=held + timedelta(hours=2))
+    page.goto(f"/get-involved/manage/events/{event.pk}/")
     page.get_by_role("link", name="Record attendance and outcome").click()
     check(page)
     page.get_by_label("Chris Walker").check()
@@ -131,12 +157,7 @@ def test_event_booking_waiting_list_promotion_and_calendar(page, check, browser,
     page.get_by_role("button", name="Save attendance").click()
     expect(page.get_by_text("Attendance is saved")).to_be_visible()
     check(page)
-    assert event.activity.parent_carers_involved == 1
-    page.get_by_role("link", name="Cancel the event").click()
-    check(page)
-    page.get_by_role("button", name="Cancel the event").click()
-    expect(page.get_by_text("The event is cancelled.")).to_be_visible()
-    assert Event.objects.get(pk=event.pk).status == "cancelled"
+    assert Event.objects.get(pk=event.pk).activity.parent_carers_involved == 1
     for parent_page in parent_pages:
         parent_page.context.close()
 
@@ -193,6 +214,11 @@ def test_member_is_appointed_as_parent_rep_and_staff_download_the_report(page, c
 
     staff_page.goto("/get-involved/manage/log/")
     check(staff_page)
+    staff_page.get_by_label("From").fill((timezone.localdate() - timedelta(days=7)).isoformat())
+    staff_page.get_by_label("To").fill(timezone.localdate().isoformat())
+    staff_page.get_by_role("button", name="Show the log").click()
+    expect(staff_page.get_by_role("link", name="Short breaks focus group")).to_be_visible()
+    check(staff_page)
     staff_page.get_by_role("button", name="Add an activity").click()
     check(staff_page)
     staff_page.goto("/get-involved/manage/log/")
@@ -206,6 +232,16 @@ def test_member_is_appointed_as_parent_rep_and_staff_download_the_report(page, c
     check(staff_page)
     staff_page.get_by_role("link", name="Parent rep for the SEND Partnership Board").click()
     check(staff_page)
+    staff_page.get_by_role("link", name="Change the call").click()
+    check(staff_page)
+    staff_page.get_by_label("Term in months").fill("")
+    staff_page.get_by_role("button", name="Save opportunity").click()
+    expect(staff_page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    check(staff_page)
+    staff_page.get_by_label("Term in months").fill("24")
+    staff_page.get_by_role("button", name="Save opportunity").click()
+    expect(staff_page.get_by_text("The opportunity is saved.")).to_be_visible()
+    assert Opportunity.objects.get(group=group).seat_term_months == 24
     staff_page.goto("/get-involved/manage/opportunities/")
     staff_page.get_by_role("button", name="Publish a call").click()
     check(staff_page)
@@ -242,4 +278,13 @@ def test_member_is_appointed_as_parent_rep_and_staff_download_the_report(page, c
     with staff_page.expect_download() as download_info:
         staff_page.get_by_role("link", name="Download the report as a spreadsheet (XLSX)").click()
     assert download_info.value.suggested_filename.endswith(".xlsx")
+    with staff_page.expect_download() as download_info:
+        staff_page.get_by_role("link", name="Download the report as CSV").click()
+    assert download_info.value.suggested_filename.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(Path(download_info.value.path()).read_text(encoding="utf-8"))))
+    organisation = group.organisation.name
+    assert [row for row in rows if row and row[0] in ("Participation", organisation)] == [
+        ["Participation", "2", "13", "2.0"],
+        [organisation, "2", "13", "2.0"],
+    ]
     staff_page.context.close()

@@ -66,23 +66,45 @@ def test_member_list_is_refused_to_officers(client):
     assert client.get(reverse("participation:member-list")).status_code == 403
 
 
-def test_representativeness_suppresses_small_groups_and_compares_with_population():
+def test_representativeness_hides_small_groups_so_shares_cannot_give_them_away():
     for n in range(6):
         member(f"a{n}@example.org", area="BS16", age_bands=["5-10"])
+    for n in range(5):
+        member(f"c{n}@example.org", area="BS17", age_bands=["16-18"])
     member("b@example.org", area="BS15", age_bands=["11-15"])
     PopulationFigure.objects.create(dimension="area", value="BS16", count=300)
     PopulationFigure.objects.create(dimension="area", value="BS15", count=100)
 
     areas, ages, needs = selectors.representativeness()
 
+    # BS15's 1 is hidden; BS16's share gives the total (12), so BS17's 5 is hidden too: the two
+    # hidden groups add up to 6, which could be 1 and 5, 2 and 4, 3 and 3...
     assert [
         (r.label, r.people_shown, r.people_share_shown, r.population, r.population_share_shown) for r in areas.rows
     ] == [
-        ("BS15", "fewer than 5", "–", 100, "25%"),
-        ("BS16", 6, "86%", 300, "75%"),
+        ("BS15", "not shown", "–", 100, "25%"),
+        ("BS16", 6, "50%", 300, "75%"),
+        ("BS17", "not shown", "–", None, "–"),
     ]
-    assert [(r.label, r.people_shown) for r in ages.rows] == [("5 to 10", 6), ("11 to 15", "fewer than 5")]
+    assert [(r.label, r.people_shown) for r in ages.rows] == [
+        ("5 to 10", 6),
+        ("11 to 15", "not shown"),
+        ("16 to 18", "not shown"),
+    ]
     assert needs.rows == []
+
+
+def test_representativeness_with_one_small_group_of_two_hides_both():
+    for n in range(6):
+        member(f"a{n}@example.org", area="BS16")
+    member("b@example.org", area="BS15")
+
+    areas, _, _ = selectors.representativeness()
+
+    assert [(r.label, r.people_shown, r.people_share_shown) for r in areas.rows] == [
+        ("BS15", "not shown", "–"),
+        ("BS16", "not shown", "–"),
+    ]
 
 
 def test_representativeness_of_one_activity_counts_its_participants(staff_client):
@@ -119,3 +141,21 @@ def test_representativeness_queries_do_not_grow(staff_client, django_assert_num_
         response = staff_client.get(reverse("participation:representativeness"))
 
     assert len(response.context["comparisons"][0].rows) == count
+
+
+def test_member_list_in_an_unknown_format_is_not_found(staff_client):
+    assert staff_client.get(reverse("participation:member-download", args=["xlsx"])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_representativeness_of_one_activity_queries_do_not_grow(staff_client, django_assert_num_queries, count):
+    activity = ActivityFactory()
+    for n in range(count):
+        user = member(f"p{n}@example.org", area=f"BS{n + 1}", age_bands=["5-10"], needs=["ASD"])
+        activity.participants.add(user)
+
+    with django_assert_num_queries(10):
+        response = staff_client.get(reverse("participation:representativeness"), {"activity": activity.pk})
+
+    assert response.context["chosen"] == activity
+    assert [row.people for row in response.context["comparisons"][0].rows] == [1] * count

@@ -32,8 +32,14 @@ def event_in(state):
         "published": EventFactory,
         "cancelled": lambda: EventFactory(status="cancelled"),
         "booking_closed": lambda: EventFactory(booking_deadline=timezone.now() - timedelta(minutes=5)),
+        "under_way": lambda: EventFactory(
+            starts_at=timezone.now() - timedelta(minutes=30), ends_at=timezone.now() + timedelta(hours=1)
+        ),
         "past": lambda: EventFactory(starts_at=past, ends_at=past + timedelta(hours=1)),
     }[state]()
+
+
+STATES = ["draft", "published", "cancelled", "booking_closed", "under_way", "past"]
 
 
 EVENT_MATRIX = {
@@ -43,6 +49,7 @@ EVENT_MATRIX = {
         "published": set(ROLES),
         "cancelled": {"staff"},
         "booking_closed": set(ROLES),
+        "under_way": set(ROLES),
         "past": set(ROLES),
     },
     "participation.book_event": {
@@ -50,6 +57,7 @@ EVENT_MATRIX = {
         "published": {"parent_carer"},
         "cancelled": set(),
         "booking_closed": set(),
+        "under_way": set(),
         "past": set(),
     },
     "participation.publish_event": {
@@ -57,6 +65,7 @@ EVENT_MATRIX = {
         "published": set(),
         "cancelled": set(),
         "booking_closed": set(),
+        "under_way": set(),
         "past": set(),
     },
     "participation.cancel_event": {
@@ -64,19 +73,22 @@ EVENT_MATRIX = {
         "published": {"staff"},
         "cancelled": set(),
         "booking_closed": {"staff"},
+        "under_way": set(),
         "past": set(),
     },
+    # Nobody can have come to an event that has not started.
     "participation.record_attendance": {
         "draft": set(),
-        "published": {"staff"},
+        "published": set(),
         "cancelled": set(),
-        "booking_closed": {"staff"},
+        "booking_closed": set(),
+        "under_way": {"staff"},
         "past": {"staff"},
     },
 }
 
 
-@pytest.mark.parametrize("state", ["draft", "published", "cancelled", "booking_closed", "past"])
+@pytest.mark.parametrize("state", STATES)
 @pytest.mark.parametrize("perm", list(EVENT_MATRIX))
 def test_event_permissions(perm, state):
     event = event_in(state)
@@ -121,3 +133,13 @@ def test_only_the_rep_files_reports_for_their_seat():
     assert seat.user.has_perm("participation.file_rep_report", seat)
     assert not ParentCarerFactory().has_perm("participation.file_rep_report", seat)
     assert not ForumStaffFactory().has_perm("participation.file_rep_report", seat)
+
+
+@pytest.mark.parametrize(
+    "starts, ends, allowed",
+    [(-30, 300, True), (0, 1, True), (-30, 0, True), (-400, -1, False), (1, 300, False)],
+)
+def test_a_rep_files_reports_only_while_the_term_runs(starts, ends, allowed):
+    today = timezone.localdate()
+    seat = RepSeatFactory(starts_on=today + timedelta(days=starts), ends_on=today + timedelta(days=ends))
+    assert seat.user.has_perm("participation.file_rep_report", seat) is allowed

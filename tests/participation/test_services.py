@@ -9,7 +9,7 @@ from django.utils import timezone
 from forum_portal.audit.models import AuditEvent
 from forum_portal.notify.models import OutgoingEmail
 from participation import services
-from participation.models import Activity, Booking, Event, GroupMember, Interest, LadderStep, RepSeat
+from participation.models import Activity, Booking, Event, GroupMember, Interest, LadderStep, RepReport, RepSeat
 from tests.factories.participation import (
     BookingFactory,
     EventFactory,
@@ -115,6 +115,48 @@ def test_cancel_booking_promotes_the_first_on_the_waiting_list_and_emails_them(d
     assert (email.recipient, email.subject) == (first.user.email, f"A place came up: you are booked on {event.title}")
 
 
+def test_after_staff_lower_the_places_a_cancellation_promotes_nobody_until_there_is_room(
+    django_capture_on_commit_callbacks,
+):
+    event = EventFactory(capacity=3)
+    booked = BookingFactory.create_batch(3, event=event)
+    waiting = BookingFactory(event=event, status="waitlisted")
+    fields = {name: getattr(event, name) for name in services.EVENT_FIELDS} | {"capacity": 1}
+    services.save_event(event, by=ForumStaffFactory(), **fields)
+
+    services.cancel_booking(booked[0], by=booked[0].user)
+    services.cancel_booking(booked[1], by=booked[1].user)
+
+    assert Booking.objects.filter(event=event, status="booked").count() == 1
+    assert Booking.objects.get(pk=waiting.pk).status == "waitlisted"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_booking(booked[2], by=booked[2].user)
+    assert Booking.objects.get(pk=waiting.pk).status == "booked"
+    assert list(OutgoingEmail.objects.values_list("recipient", flat=True)) == [waiting.user.email]
+
+
+def test_fill_free_places_never_books_more_than_the_places():
+    event = EventFactory(capacity=2)
+    BookingFactory(event=event)
+    first, second = (
+        BookingFactory(event=event, status="waitlisted", requested_at=timezone.now() - timedelta(minutes=n))
+        for n in (20, 10)
+    )
+
+    assert services.fill_free_places(event) == [first]
+    assert services.fill_free_places(event) == []
+    assert Booking.objects.get(pk=second.pk).status == "waitlisted"
+
+
+def test_fill_free_places_promotes_nobody_once_the_event_has_started():
+    start = timezone.now() - timedelta(minutes=5)
+    event = EventFactory(capacity=2, starts_at=start, ends_at=start + timedelta(hours=1))
+    waiting = BookingFactory(event=event, status="waitlisted")
+
+    assert services.fill_free_places(event) == []
+    assert Booking.objects.get(pk=waiting.pk).status == "waitlisted"
+
+
 def test_cancelling_a_waiting_list_place_promotes_nobody():
     event = EventFactory(capacity=1)
     BookingFactory(event=event)
@@ -165,8 +207,9 @@ def test_fifty_people_booking_the_last_ten_places_at_once_never_overbook():
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
 
+    assert [thread for thread in threads if thread.is_alive()] == []
     assert errors == []
     counts = {status: Booking.objects.filter(event=event, status=status).count() for status in ["booked", "waitlisted"]}
     assert counts == {"booked": 12, "waitlisted": 40}
@@ -212,6 +255,24 @@ def test_record_attendance_marks_who_came_and_logs_the_event_once():
     assert list(activity.participants.all()) == [came.user]
 
 
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({}, "You can record attendance once the event has started."),
+        ({"status": Event.Status.DRAFT}, "Attendance is recorded only for a published event."),
+    ],
+)
+def test_record_attendance_is_refused_before_the_event_starts_or_for_a_draft(changes, message):
+    event = EventFactory(**changes)
+    booking = BookingFactory(event=event)
+
+    with pytest.raises(ValidationError) as refused:
+        services.record_attendance(event, attended=[booking.user], outcome="Too early", by=ForumStaffFactory())
+
+    assert refused.value.messages == [message]
+    assert (Activity.objects.count(), Booking.objects.get(pk=booking.pk).attended) == (0, None)
+
+
 def test_express_interest_once_while_open():
     opportunity = OpportunityFactory()
     parent = ParentCarerFactory()
@@ -224,6 +285,35 @@ def test_express_interest_once_while_open():
     closed = OpportunityFactory(closes_on=timezone.localdate() - timedelta(days=1))
     with pytest.raises(ValidationError, match="closed"):
         services.express_interest(closed, user=parent, statement="Late.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expressing_interest_twice_at_the_same_moment_keeps_one_and_explains():
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs two real connections")
+    opportunity = OpportunityFactory()
+    parent = ParentCarerFactory()
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def express():
+        try:
+            start.wait()
+            services.express_interest(opportunity, user=parent, statement="I can help.")
+            outcomes.append("saved")
+        except ValidationError as error:
+            outcomes.append(error.messages[0])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=express) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["You have already expressed interest in this.", "saved"]
+    assert Interest.objects.filter(opportunity=opportunity, user=parent).count() == 1
 
 
 def test_appointing_gives_a_seat_and_a_place_in_the_group_and_emails(django_capture_on_commit_callbacks):
@@ -260,13 +350,15 @@ def test_add_months_keeps_to_the_end_of_short_months():
     assert services._add_months(date(2026, 11, 15), 14) == date(2028, 1, 15)
 
 
-def test_file_rep_report_is_logged_as_participation():
+def test_file_rep_report_is_logged_as_participation_and_audited():
     seat = RepSeatFactory()
 
-    services.file_rep_report(
+    report = services.file_rep_report(
         seat, meeting_on=timezone.localdate(), took_in="Waiting times", decided="A new pathway", report_back="Soon"
     )
 
+    audit = AuditEvent.objects.get(action="participation.rep_report_filed")
+    assert (audit.actor, audit.object_id) == (seat.user, str(report.pk))
     activity = Activity.objects.get()
     assert (activity.kind, activity.organisation, activity.parent_carers_involved) == (
         "rep_report",
@@ -274,6 +366,28 @@ def test_file_rep_report_is_logged_as_participation():
         1,
     )
     assert list(activity.participants.all()) == [seat.user]
+
+
+@pytest.mark.parametrize(
+    "starts, ends, meeting, message",
+    [
+        (-400, -1, -10, "Reports can be written only while the rep's term runs."),
+        (2, 300, 0, "Reports can be written only while the rep's term runs."),
+        (-30, 300, -31, "The meeting date must be between {began}, when your term began, and today"),
+        (-30, 300, 1, "The meeting date must be between {began}, when your term began, and today"),
+    ],
+)
+def test_file_rep_report_only_within_the_term(starts, ends, meeting, message):
+    today = timezone.localdate()
+    seat = RepSeatFactory(starts_on=today + timedelta(days=starts), ends_on=today + timedelta(days=ends))
+
+    with pytest.raises(ValidationError) as refused:
+        services.file_rep_report(
+            seat, meeting_on=today + timedelta(days=meeting), took_in="a", decided="b", report_back="c"
+        )
+
+    assert refused.value.messages == [message.format(began=f"{seat.starts_on:%-d %B %Y}")]
+    assert (RepReport.objects.count(), Activity.objects.count()) == (0, 0)
 
 
 def test_log_activity_is_audited():

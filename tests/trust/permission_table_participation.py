@@ -25,12 +25,22 @@ STAFF_ONLY_POST = {"visitor": LOGIN, "staff": NOT_ALLOWED, "admin": NOT_ALLOWED,
 def build(world):
     world.event = EventFactory(title="Coffee morning")
     world.draft_event = EventFactory(title="Draft workshop", status=Event.Status.DRAFT, published_at=None)
+    started = timezone.now() - timedelta(hours=1)
+    world.started_event = EventFactory(
+        title="Drop-in under way", starts_at=started, ends_at=started + timedelta(hours=3)
+    )
     world.booking = BookingFactory(event=world.event, user=world.parent)
     world.group = GroupFactory(name="Short breaks group", slug="short-breaks", organisation=world.owning_organisation)
     world.opportunity = OpportunityFactory(group=world.group)
     world.closed_opportunity = OpportunityFactory(group=world.group, closes_on=timezone.localdate() - timedelta(days=1))
     world.interest = InterestFactory(opportunity=world.opportunity, user=world.other_parent)
     world.seat = RepSeatFactory(group=world.group, user=world.parent)
+    world.ended_seat = RepSeatFactory(
+        group=world.group,
+        user=world.parent,
+        starts_on=timezone.localdate() - timedelta(days=400),
+        ends_on=timezone.localdate() - timedelta(days=35),
+    )
     world.group_member = GroupMember.objects.create(group=world.group, user=world.parent)
     world.activity = ActivityFactory(organisation=world.owning_organisation)
 
@@ -80,6 +90,15 @@ ROWS = [
         others=FORBIDDEN,
     ),
     row(
+        "participation:repreport-create",
+        state="the parent's seat, its term ended",
+        kwargs=by_pk("ended_seat"),
+        visitor=LOGIN,
+        parent=redirect_matching("the group's page", r"/get-involved/groups/short-breaks/"),
+        admin=OK,
+        others=FORBIDDEN,
+    ),
+    row(
         "participation:involvement",
         visitor=LOGIN,
         parent=OK,
@@ -92,10 +111,20 @@ ROWS = [
     row("participation:event-manage", kwargs=by_pk("event"), **STAFF_ONLY),
     row("participation:event-edit", kwargs=by_pk("event"), **STAFF_ONLY),
     row("participation:event-publish", state="draft", kwargs=by_pk("draft_event"), **STAFF_ONLY_POST),
-    row("participation:event-attendance", state="published", kwargs=by_pk("event"), **STAFF_ONLY),
+    row(
+        "participation:event-attendance",
+        state="published, not started",
+        kwargs=by_pk("event"),
+        visitor=LOGIN,
+        staff=redirect_matching("the event's staff page", r"/get-involved/manage/events/\d+/"),
+        admin=OK,
+        others=FORBIDDEN,
+    ),
+    row("participation:event-attendance", state="published, started", kwargs=by_pk("started_event"), **STAFF_ONLY),
     row("participation:opportunity-manage-list", **STAFF_ONLY),
     row("participation:opportunity-create", **STAFF_ONLY),
     row("participation:opportunity-manage", kwargs=by_pk("opportunity"), **STAFF_ONLY),
+    row("participation:opportunity-edit", kwargs=by_pk("opportunity"), **STAFF_ONLY),
     row("participation:interest-decide", kwargs=by_pk("interest"), **STAFF_ONLY),
     row("participation:activity-list", **STAFF_ONLY),
     row("participation:activity-create", **STAFF_ONLY),

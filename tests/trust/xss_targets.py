@@ -13,7 +13,7 @@ from forum_portal.audit.services import record_event
 from forum_portal.notify.models import OutgoingEmail
 from tests.factories import ParentCarerFactory
 
-from . import xss_targets_coproduction, xss_targets_information
+from . import xss_targets_coproduction, xss_targets_information, xss_targets_participation
 
 PAYLOADS = [
     "<script>alert('xss-1')</script>",
@@ -147,4 +147,5 @@ TARGETS = [
     XssTarget("an event's title and Markdown description", "visitor", _event, markdown=True),
     *xss_targets_coproduction.targets(XssTarget),
     *xss_targets_information.targets(XssTarget),
+    *xss_targets_participation.targets(XssTarget),
 ]
