@@ -124,9 +124,25 @@ class ProfileDataForm(forms.Form):
                 continue
             if data.get(consent_field) and not data.get(data_field):
                 self.add_error(data_field, missing_message)
-            elif data.get(data_field) and not data.get(consent_field):
+            elif data.get(data_field) and not data.get(consent_field) and not self.initial.get(consent_field):
+                # Typed but never agreed to. (Unticking a box agreed to before is a withdrawal:
+                # the stored data still shows in the form, and is deleted.)
                 self.add_error(consent_field, "Tick the box to let us keep this, or clear what you entered")
         return data
+
+    WITHDRAWN_NAMES = {
+        "postcode_consent": "your postcode district",
+        "age_bands_consent": "your children's age bands",
+        "needs_consent": "your children's need categories",
+    }
+
+    def withdrawn(self) -> list[str]:
+        """What the member agreed to before and has now unticked, in words for a message."""
+        return [
+            name
+            for field, name in self.WITHDRAWN_NAMES.items()
+            if self.initial.get(field) and not self.cleaned_data.get(field)
+        ]
 
     def consented_values(self) -> dict:
         """Each kind of data, or None where the member does not consent to it."""

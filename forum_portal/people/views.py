@@ -87,7 +87,11 @@ class ProfileView(MembersOnlyMixin, PortalPermissionMixin, FormView):
 
     def form_valid(self, form):
         services.set_profile_data(self.request.user.parent_carer_profile, **form.consented_values())
-        messages.success(self.request, "Your details are saved.")
+        withdrawn = form.withdrawn()
+        if withdrawn:
+            messages.success(self.request, f"Your details are saved. We have deleted {' and '.join(withdrawn)}.")
+        else:
+            messages.success(self.request, "Your details are saved.")
         return redirect("people:profile")
 
 

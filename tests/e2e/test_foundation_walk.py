@@ -93,6 +93,16 @@ def test_parent_signs_up_verifies_signs_in_and_joins(page, check):
         ("privacy_notice", True),
     ]
 
+    # Unticking a box withdraws that consent, and the data goes with it.
+    page.get_by_label("Yes, keep my postcode district").uncheck()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Your details are saved. We have deleted your postcode district.")).to_be_visible()
+    check(page)
+    expect(page.get_by_role("textbox", name="Postcode district")).to_have_value("")
+    profile.refresh_from_db()
+    assert (profile.postcode_district, profile.postcode_consented_at) == ("", None)
+    assert ConsentRecord.objects.filter(user=profile.user, purpose="postcode", given=False).count() == 1
+
 
 def test_officer_signs_in_with_a_code_from_their_authenticator(page, check):
     officer = OfficerFactory(email="officer@council.example.org", membership__organisation=OrganisationFactory())
