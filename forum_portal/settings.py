@@ -184,6 +184,8 @@ NOTIFY_STALE_AFTER = timedelta(minutes=env.int("NOTIFY_STALE_AFTER_MINUTES", def
 # How long things are kept (the privacy notice states these periods).
 RETAIN_UNVERIFIED_ACCOUNTS = timedelta(days=env.int("RETAIN_UNVERIFIED_ACCOUNTS_DAYS", default=30))
 RETAIN_EMAIL_RECORDS = timedelta(days=env.int("RETAIN_EMAIL_RECORDS_DAYS", default=365))
+# A "Download my data" file can be fetched for this long after it is ready, then it is deleted.
+RETAIN_DATA_EXPORTS = timedelta(days=env.int("RETAIN_DATA_EXPORTS_DAYS", default=7))
 
 # --- Celery ------------------------------------------------------------------------------------
 

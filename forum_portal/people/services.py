@@ -134,8 +134,6 @@ def delete_unverified_accounts(*, now=None) -> int:
 
 # --- Privacy: download my data, delete my account ----------------------------------------------
 
-DATA_EXPORT_LIFETIME = timedelta(days=7)
-
 
 def request_data_export(user: User) -> DataExport:
     """Start preparing a download of everything the portal holds about ``user``.
@@ -147,7 +145,7 @@ def request_data_export(user: User) -> DataExport:
         export = DataExport.objects.filter(user=user, status=DataExport.Status.PREPARING).first()
         if export is not None:
             return export
-        export = DataExport.objects.create(user=user, expires_at=timezone.now() + DATA_EXPORT_LIFETIME)
+        export = DataExport.objects.create(user=user, expires_at=timezone.now() + settings.RETAIN_DATA_EXPORTS)
         record_event("data_export.requested", actor=user, obj=export)
         transaction.on_commit(lambda: _start_building(export.pk))
     return export
@@ -165,8 +163,22 @@ def _start_building(export_id: int) -> None:
 def build_data_export(export: DataExport) -> DataExport:
     """Collect every registered section into a ZIP of JSON and CSV, then email the person a link.
 
-    Progress is saved after each section so the person's page can show it.
+    Progress is saved after each section so the person's page can show it. A build that fails
+    (a section raising, the file not saving) marks the download failed, so the page says so and
+    offers to try again, instead of showing "preparing" for ever; the error is logged.
     """
+    try:
+        return _build_data_export(export)
+    except Exception:
+        logger.exception("Could not prepare data download %s.", export.pk)
+        DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PREPARING).update(
+            status=DataExport.Status.FAILED
+        )
+        export.status = DataExport.Status.FAILED
+        return export
+
+
+def _build_data_export(export: DataExport) -> DataExport:
     sections = privacy.sections()
     everything = {}
     buffer = io.BytesIO()
@@ -188,7 +200,9 @@ def build_data_export(export: DataExport) -> DataExport:
         export.status = DataExport.Status.READY
         export.progress = 100
         export.ready_at = timezone.now()
-        export.save(update_fields=["file", "status", "progress", "ready_at"])
+        # The download is kept for its lifetime from when it can be fetched, not from the request.
+        export.expires_at = export.ready_at + settings.RETAIN_DATA_EXPORTS
+        export.save(update_fields=["file", "status", "progress", "ready_at", "expires_at"])
         queue_email(
             kind="account",
             to=export.user,
@@ -216,20 +230,28 @@ def spreadsheet_safe(value):
 
 
 def build_waiting_exports(*, now=None) -> int:
-    """Build downloads still preparing after 5 minutes (their task never reached a worker)."""
+    """Build downloads still preparing after 5 minutes (their task never reached a worker).
+
+    Each is built on its own: one that fails is marked failed and logged, and the rest are still
+    built. Returns how many were built.
+    """
     now = now or timezone.now()
     waiting = DataExport.objects.filter(
         status=DataExport.Status.PREPARING, created_at__lt=now - timedelta(minutes=5)
     ).select_related("user")
     built = 0
     for export in waiting:
-        build_data_export(export)
-        built += 1
+        try:
+            if build_data_export(export).status == DataExport.Status.READY:
+                built += 1
+        except Exception:
+            logger.exception("Could not prepare data download %s.", export.pk)
     return built
 
 
 def delete_expired_exports(*, now=None) -> int:
-    """Delete downloads (and their files) 7 days after they were asked for."""
+    """Delete downloads (and their files) once RETAIN_DATA_EXPORTS has passed since they were
+    ready (or, for one never ready, since it was asked for)."""
     now = now or timezone.now()
     expired = list(DataExport.objects.filter(expires_at__lte=now))
     for export in expired:

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
@@ -115,7 +116,8 @@ class DataExportView(PortalPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["exports"] = DataExport.objects.filter(user=self.request.user).order_by("-created_at")[:5]
+        context["exports"] = list(DataExport.objects.filter(user=self.request.user).order_by("-created_at")[:5])
+        context["retain_days"] = settings.RETAIN_DATA_EXPORTS.days
         return context
 
     def post(self, request, *args, **kwargs):

@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 from forum_portal.people import privacy, services
@@ -189,3 +190,87 @@ def test_admin_offers_no_plain_delete_of_accounts(client, parent):
     assert [name for name, _ in response.context["action_form"].fields["action"].choices if name] == [
         "delete_on_request"
     ]
+
+
+@pytest.fixture
+def broken_section(monkeypatch):
+    """A section whose collecting fails for people named "Broken", as a bug in a rung would."""
+
+    def collect(user):
+        if user.full_name == "Broken":
+            raise RuntimeError("the section could not be read")
+        return []
+
+    monkeypatch.setitem(privacy._SECTIONS, "broken", privacy.PersonalData("broken", "Broken", collect))
+
+
+def test_a_failing_build_marks_the_export_failed_and_logs_it(broken_section, caplog):
+    export = services.request_data_export(ParentCarerFactory(full_name="Broken"))
+
+    services.build_data_export(export)
+
+    export.refresh_from_db()
+    assert (export.status, export.file.name) == ("failed", "")
+    assert f"Could not prepare data download {export.pk}." in caplog.text
+    assert not OutgoingEmail.objects.filter(dedupe_key=f"data_export_ready:{export.pk}").exists()
+
+
+def test_one_broken_export_does_not_stop_the_others_being_built(broken_section, time_machine):
+    time_machine.move_to("2026-03-01 10:00Z")
+    broken = services.request_data_export(ParentCarerFactory(full_name="Broken"))
+    fine = services.request_data_export(ParentCarerFactory(full_name="Fine"))
+    time_machine.move_to("2026-03-01 10:06Z")
+
+    built = services.build_waiting_exports()
+
+    assert built == 1
+    assert DataExport.objects.get(pk=broken.pk).status == "failed"
+    assert DataExport.objects.get(pk=fine.pk).status == "ready"
+
+
+def test_the_page_says_plainly_when_a_download_could_not_be_prepared(client, broken_section):
+    user = ParentCarerFactory(full_name="Broken")
+    services.build_data_export(services.request_data_export(user))
+    client.force_login(user)
+
+    content = client.get(reverse("people:data-export")).content.decode()
+
+    assert "We could not prepare your data" in content
+    assert "It was not anything you did. Please try again." in content
+    assert "Could not be prepared" in content
+    assert '<button type="submit" class="govuk-button" data-module="govuk-button">Try again</button>' in content
+
+
+def test_asking_again_after_a_failure_starts_a_new_download(broken_section):
+    user = ParentCarerFactory(full_name="Broken")
+    failed = services.build_data_export(services.request_data_export(user))
+
+    again = services.request_data_export(user)
+
+    assert again.pk != failed.pk
+    assert again.status == "preparing"
+
+
+def test_a_download_is_kept_seven_days_from_when_it_is_ready(parent, time_machine):
+    time_machine.move_to("2026-03-01 10:00Z")
+    export = services.request_data_export(parent)
+    time_machine.move_to("2026-03-01 12:00Z", tick=False)
+
+    services.build_data_export(export)
+
+    export.refresh_from_db()
+    assert export.expires_at.isoformat() == "2026-03-08T12:00:00+00:00"
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_downloads_page_queries_do_not_grow_with_downloads(client, django_assert_num_queries, count):
+    user = ParentCarerFactory()
+    for _ in range(count):
+        DataExport.objects.create(user=user, expires_at=timezone.now(), status="ready")
+    client.force_login(user)
+    client.get(reverse("people:data-export"))  # the session is loaded once before counting
+
+    with django_assert_num_queries(6):
+        response = client.get(reverse("people:data-export"))
+
+    assert len(response.context["exports"]) == count
