@@ -119,6 +119,8 @@ def add_membership(
 def delete_unverified_accounts(*, now=None) -> int:
     """Delete accounts whose email address was never verified within RETAIN_UNVERIFIED_ACCOUNTS.
 
+    Each goes through the same steps as "Delete my account" (every privacy section's anonymise
+    step first), without the confirmation email: the address was never shown to be theirs.
     Officers, forum staff and admins are never deleted this way: their accounts are made by the
     forum, not by signing up.
     """
@@ -127,9 +129,11 @@ def delete_unverified_accounts(*, now=None) -> int:
     stale = User.objects.filter(
         date_joined__lt=now - settings.RETAIN_UNVERIFIED_ACCOUNTS, is_staff=False, memberships__isnull=True
     ).exclude(pk__in=verified)
-    stale_ids = list(stale.values_list("pk", flat=True))
-    User.objects.filter(pk__in=stale_ids).delete()
-    return len(stale_ids)
+    deleted = 0
+    for user in stale:
+        delete_account(user, reason="never verified", send_confirmation=False)
+        deleted += 1
+    return deleted
 
 
 # --- Privacy: download my data, delete my account ----------------------------------------------
@@ -260,30 +264,32 @@ def delete_expired_exports(*, now=None) -> int:
     return len(expired)
 
 
-def delete_account(user: User, *, by: User | None = None) -> None:
+def delete_account(user: User, *, by: User | None = None, reason: str = "", send_confirmation: bool = True) -> None:
     """Delete ``user``'s account and what is only theirs; keep what others rely on, anonymised.
 
     Each registered privacy section first cuts the person's link to what must stay (consultation
-    answers, co-production decisions), so published results do not change. A confirmation goes to
-    the address the account had.
+    answers, co-production decisions, the audit trail), so published results do not change. A
+    confirmation goes to the address the account had, unless ``send_confirmation`` is off.
     """
     address = user.email
     by_someone_else = by is not None and by.pk != user.pk
+    detail = {"account_id": user.pk, "on_request": by_someone_else}
+    if reason:
+        detail["reason"] = reason
     with transaction.atomic():
-        # The trail keeps the account's number, not who it was: the person asked to be forgotten.
-        record_event(
-            "account.deleted", actor=by if by_someone_else else None, account_id=user.pk, on_request=by_someone_else
-        )
         for section in privacy.sections():
             if section.anonymise is not None:
                 section.anonymise(user)
         for export in DataExport.objects.filter(user=user):
             export.file.delete(save=False)
         user.delete()
-        queue_email(
-            kind="account",
-            to=address,
-            template="account_deleted",
-            context={"by_staff": by_someone_else},
-            dedupe_key=f"account_deleted:{uuid.uuid4()}",
-        )
+        # The trail keeps the account's number, not who it was: the person asked to be forgotten.
+        record_event("account.deleted", actor=by if by_someone_else else None, **detail)
+        if send_confirmation:
+            queue_email(
+                kind="account",
+                to=address,
+                template="account_deleted",
+                context={"by_staff": by_someone_else},
+                dedupe_key=f"account_deleted:{uuid.uuid4()}",
+            )
