@@ -1,5 +1,6 @@
 """Pages of the portal as a whole: home, about, accessibility, privacy, dashboard, health, errors."""
 
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -42,6 +43,32 @@ class HomeView(TemplateView):
     def render_panel(self, rung: ladder.Rung) -> str:
         panel = rung.home_context(self.request) if rung.home_context else {}
         return render_to_string(rung.home_template, {"rung": rung, "panel": panel})
+
+
+def period_in_words(period: timedelta) -> str:
+    """A retention period as the privacy notice says it: "2 years", "1 year", "30 days"."""
+    days = period.days
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+class PrivacyView(TemplateView):
+    """The privacy notice. Its periods are the settings the nightly retention run applies."""
+
+    template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retain"] = {
+            "unverified_accounts": period_in_words(settings.RETAIN_UNVERIFIED_ACCOUNTS),
+            "email_records": period_in_words(settings.RETAIN_EMAIL_RECORDS),
+            "data_exports": period_in_words(settings.RETAIN_DATA_EXPORTS),
+            "audit": period_in_words(settings.RETAIN_AUDIT),
+            "answer_link": period_in_words(settings.RETAIN_ANSWER_LINK),
+        }
+        return context
 
 
 class FloorView(TemplateView):

@@ -1,8 +1,10 @@
 """The portal as a whole: public pages, health, security settings, demo data."""
 
 import os
+import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 
 from forum_portal.people.models import Membership, Organisation, ParentCarerProfile, User
+from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.django_db
@@ -37,6 +40,59 @@ def test_home_page_explains_the_four_steps(client):
 
     for step in ["Find information", "Have your say", "Take part", "Work as equal partners"]:
         assert f'<h3 class="govuk-heading-m">{step}</h3>' in content
+
+
+def test_privacy_notice_states_the_periods_in_the_settings(client, settings):
+    settings.RETAIN_UNVERIFIED_ACCOUNTS = timedelta(days=14)
+    settings.RETAIN_EMAIL_RECORDS = timedelta(days=730)
+    settings.RETAIN_DATA_EXPORTS = timedelta(days=3)
+    settings.RETAIN_AUDIT = timedelta(days=365)
+    settings.RETAIN_ANSWER_LINK = timedelta(days=1095)
+
+    content = client.get(reverse("privacy")).content.decode()
+
+    for sentence in [
+        "we delete the account after 14 days",
+        "what the emails we sent you said is deleted after 2 years",
+        "a copy of your data you asked for is deleted 3 days after it is ready",
+        "email and IP addresses in our record of changes are deleted after 1 year",
+        "your name and email address are taken off your consultation answers 3 years after the reply is published",
+    ]:
+        assert sentence in content
+
+
+def test_privacy_notice_covers_everything_the_portal_keeps(client):
+    content = client.get(reverse("privacy")).content.decode()
+
+    headings = re.findall(r'<h2 class="govuk-heading-m">([^<]+)</h2>', content)
+    assert headings == [
+        "What we keep when you create an account",
+        "What we keep when you join the forum",
+        "Your answers to consultations",
+        "Events, groups and parent reps",
+        "Working together on a project (co-production)",
+        "Emails we send you",
+        "Our record of changes (the audit trail)",
+        "Copies of your data",
+        "Who can see your information",
+        "Cookies",
+        "How long we keep things",
+        "Your rights",
+        "How to complain",
+    ]
+    assert "unless you tick the box to share your name with them" in content
+    assert "any access needs you tell us about" in content
+    assert "the internet address (IP address) of the computer they used" in content
+
+
+def test_delete_account_page_says_what_happens_to_email_records(client):
+    client.force_login(UserFactory())
+
+    content = client.get(reverse("people:account-delete")).content.decode()
+
+    assert "we take your email address off the emails we sent you and delete what they said" in content
+    assert "we take your email address and IP addresses off our record of changes" in content
+    assert "we delete the record of which emails we sent you" not in content
 
 
 @pytest.fixture
