@@ -15,7 +15,7 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "email_password_mismatch": "The email address or password is not right. Check them and try again.",
         "email_taken": "There is already an account with this email address. Sign in, or reset your password.",
-        "enter_current_password": "Enter your current password",
+        "enter_current_password": "That is not your current password. Enter the password you sign in with now.",
         "incorrect_code": INCORRECT_CODE,
         "incorrect_password": "That password is not right",
         "invalid_or_expired_key": "This link has expired or is not valid",
