@@ -10,13 +10,23 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import OperationalError, connection
-from django.urls import reverse
+from django.test import Client
+from django.urls import include, path, reverse
 
 from forum_portal.people.models import Membership, Organisation, ParentCarerProfile, User
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.django_db
+
+
+def _a_view_with_a_bug(request):
+    raise RuntimeError("a bug")
+
+
+# The portal's URLs plus one view that fails, for the 500 page (used with @pytest.mark.urls).
+urlpatterns = [path("bug/", _a_view_with_a_bug), path("", include("forum_portal.urls"))]
+handler500 = "forum_portal.views.server_error"
 
 
 @pytest.mark.parametrize("name", ["home", "about", "accessibility", "privacy"])
@@ -93,6 +103,48 @@ def test_delete_account_page_says_what_happens_to_email_records(client):
     assert "we take your email address off the emails we sent you and delete what they said" in content
     assert "we take your email address and IP addresses off our record of changes" in content
     assert "we delete the record of which emails we sent you" not in content
+
+
+def test_403_page_is_in_the_layout_and_says_what_to_do(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("dashboard"))
+
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert "<title>You cannot see this page – Brookshire Parent Carer Forum</title>" in content
+    assert '<span class="portal-header__name">Brookshire Parent Carer Forum</span>' in content
+    assert '<h1 class="govuk-heading-l">You cannot see this page</h1>' in content
+    assert '<a class="govuk-link" href="/account/">Go to your account</a>' in content
+
+
+def test_403_page_asks_a_visitor_to_sign_in(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    from forum_portal.views import permission_denied
+
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+
+    response = permission_denied(request)
+
+    assert response.status_code == 403
+    assert '<a class="govuk-link" href="/accounts/login/">Sign in</a> and try again.' in response.content.decode()
+
+
+@pytest.mark.urls(__name__)
+def test_500_page_is_in_the_layout_when_a_view_fails(settings):
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+
+    response = client.get("/bug/")
+
+    content = response.content.decode()
+    assert response.status_code == 500
+    assert "<title>Sorry, something went wrong – Brookshire Parent Carer Forum</title>" in content
+    assert '<span class="portal-header__name">Brookshire Parent Carer Forum</span>' in content
+    assert "This is a problem on our side, not yours." in content
+    assert '<a class="govuk-link" href="/">Go to the home page</a>' in content
 
 
 @pytest.fixture

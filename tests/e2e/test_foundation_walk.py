@@ -37,6 +37,20 @@ def test_unknown_page_shows_the_404_page(page, check):
     check(page)
 
 
+def test_a_page_the_person_may_not_see_shows_the_403_page(page, check):
+    UserFactory(email="robin@example.org")
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill("robin@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    response = page.goto("/dashboard/")
+
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot see this page")
+    check(page)
+
+
 def test_parent_signs_up_verifies_signs_in_and_joins(page, check):
     page.goto("/accounts/signup/")
     check(page)
