@@ -2,8 +2,10 @@
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -158,11 +160,58 @@ def broker_away():
     celery_app.conf.broker_url = original
 
 
-def test_healthz_reports_database_and_broker(client, broker_away):
+def test_healthz_reports_database_and_broker_ok(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "broker": "ok"}
+
+
+def test_healthz_with_the_broker_away_still_answers_200(client, broker_away):
     response = client.get("/healthz")
 
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "broker": "unavailable"}
+
+
+@pytest.fixture
+def broker_that_hangs_up():
+    """A port on 127.0.0.1 that accepts each connection and closes it at once, counting them."""
+    from forum_portal.celery import app as celery_app
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    accepted = []
+    stop = threading.Event()
+
+    def serve():
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            accepted.append(connection)
+            connection.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    original = celery_app.conf.broker_url
+    celery_app.conf.broker_url = f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    yield accepted
+    celery_app.conf.broker_url = original
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_healthz_tries_the_broker_once_without_retrying(client, broker_that_hangs_up):
+    response = client.get("/healthz")
+
+    assert response.json() == {"database": "ok", "broker": "unavailable"}
+    # Each retry would add a connection and a sleep to the probe's wait.
+    assert len(broker_that_hangs_up) == 1
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(client, monkeypatch):
