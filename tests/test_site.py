@@ -308,3 +308,68 @@ def test_check_deploy_fails_without_a_secret_key_in_production():
 
     assert result.returncode == 1
     assert "security.W009" in result.stderr + result.stdout
+
+
+DEMO_ON_SQLITE = r"""
+import django
+
+django.setup()
+
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from forum_portal.people.management.commands.seed_demo import seed_people
+
+call_command("migrate", verbosity=0)
+call_command("createcachetable", verbosity=0)
+call_command("seed_demo", verbosity=0)
+people = seed_people()  # the same people again: seeding is repeatable
+
+pages = {
+    None: ["home", "privacy", "information:index", "consultations:consultation-list", "participation:index",
+           "coproduction:project-list"],
+    people.parents[0]: ["people:account", "people:profile", "people:data-export", "notify:preferences",
+                        "participation:involvement", "consultations:consultation-list", "coproduction:project-list"],
+    people.council_officer: ["dashboard", "people:account", "consultations:consultation-create",
+                             "consultations:accountability", "coproduction:project-list"],
+    people.nhs_officer: ["dashboard"],
+    people.staff: ["dashboard", "information:article-manage", "information:topic-manage",
+                   "consultations:review-queue", "participation:event-manage-list",
+                   "participation:group-manage-list", "participation:opportunity-manage-list",
+                   "participation:activity-list", "participation:member-list", "participation:representativeness",
+                   "participation:report", "coproduction:project-list"],
+    people.admin: ["dashboard", "admin:index", "admin:people_user_changelist"],
+}
+for user, names in pages.items():
+    client = Client(SERVER_NAME="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
+    for name in names:
+        response = client.get(reverse(name))
+        print(user.email if user else "visitor", name, response.status_code)
+"""
+
+
+def test_the_demo_works_on_sqlite(tmp_path):
+    """What `make run` serves: SQLite, no Redis, DEBUG on, the demo data, each demo account's pages."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DATABASE_URL", "REDIS_URL") and not key.startswith(("DJANGO_", "PYTEST"))
+    }
+    env.update(
+        DJANGO_SETTINGS_MODULE="forum_portal.settings",
+        DJANGO_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", DEMO_ON_SQLITE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    visits = [line.rsplit(" ", 2) for line in result.stdout.splitlines() if line.count(" ") == 2]
+    assert len(visits) == 34
+    assert [visit for visit in visits if visit[2] != "200"] == []
