@@ -7,10 +7,11 @@ import logging
 import uuid
 import zipfile
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -264,7 +265,29 @@ def delete_expired_exports(*, now=None) -> int:
     return len(expired)
 
 
-def delete_account(user: User, *, by: User | None = None, reason: str = "", send_confirmation: bool = True) -> None:
+def delete_account_on_request(user: User, *, by: User, received_on: date, reference: str = "") -> None:
+    """Forum staff delete ``user``'s account because the person asked in writing.
+
+    The trail records who did it, the date the request arrived and where it is kept, never what
+    it said. A forum admin's account, or one's own, is never deleted this way.
+    """
+    if user.is_staff or user.is_superuser or user.pk == by.pk:
+        raise ValidationError("A forum admin's account, or your own, cannot be deleted on request here.")
+    if received_on > timezone.localdate():
+        raise ValidationError("The date the request arrived must be today or in the past.")
+    delete_account(
+        user, by=by, written_request={"received_on": received_on.isoformat(), "reference": reference.strip()}
+    )
+
+
+def delete_account(
+    user: User,
+    *,
+    by: User | None = None,
+    reason: str = "",
+    send_confirmation: bool = True,
+    written_request: dict | None = None,
+) -> None:
     """Delete ``user``'s account and what is only theirs; keep what others rely on, anonymised.
 
     Each registered privacy section first cuts the person's link to what must stay (consultation
@@ -276,6 +299,8 @@ def delete_account(user: User, *, by: User | None = None, reason: str = "", send
     detail = {"account_id": user.pk, "on_request": by_someone_else}
     if reason:
         detail["reason"] = reason
+    if written_request:
+        detail["written_request"] = written_request
     with transaction.atomic():
         for section in privacy.sections():
             if section.anonymise is not None:

@@ -8,10 +8,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from forum_portal.audit.models import AuditEvent
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 from forum_portal.people import privacy, services
 from forum_portal.people.models import ConsentRecord, DataExport, ParentCarerProfile, User
-from tests.factories import OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
+from tests.factories import ForumStaffFactory, OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
 from tests.factories.people import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -274,3 +275,106 @@ def test_the_downloads_page_queries_do_not_grow_with_downloads(client, django_as
         response = client.get(reverse("people:data-export"))
 
     assert len(response.context["exports"]) == count
+
+
+# --- forum staff delete an account on a written request ---------------------------------------
+
+
+def request_data(email, *, day="3", month="3", year="2026", reference="Email of 3 March 2026"):
+    return {
+        "email": email,
+        "received_on_0": day,
+        "received_on_1": month,
+        "received_on_2": year,
+        "reference": reference,
+    }
+
+
+@pytest.fixture
+def staff_client(client):
+    staff = ForumStaffFactory(email="staff@example.org")
+    client.force_login(staff)
+    client.staff = staff
+    return client
+
+
+def test_staff_see_what_will_be_deleted_before_it_is(staff_client, parent, time_machine):
+    time_machine.move_to("2026-03-05 10:00Z")
+
+    response = staff_client.post(reverse("people:account-delete-on-request"), request_data("Robin@Example.org"))
+
+    content = response.content.decode()
+    assert '<h1 class="govuk-heading-xl">Delete this account?</h1>' in content
+    assert '<dd class="govuk-summary-list__value">robin@example.org</dd>' in content
+    assert '<dd class="govuk-summary-list__value">3 March 2026</dd>' in content
+    assert '<input type="hidden" name="received_on_0" value="3">' in content
+    assert User.objects.filter(pk=parent.pk).exists()
+
+
+def test_staff_confirm_and_the_account_is_deleted_with_the_request_in_the_trail(staff_client, parent, time_machine):
+    time_machine.move_to("2026-03-05 10:00Z")
+    parent_id = parent.pk
+
+    response = staff_client.post(
+        reverse("people:account-delete-on-request"), {**request_data("robin@example.org"), "confirmed": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=parent_id).exists()
+    event = AuditEvent.objects.get(action="account.deleted")
+    assert (event.actor_email, event.detail) == (
+        "staff@example.org",
+        {
+            "account_id": parent_id,
+            "on_request": True,
+            "written_request": {"received_on": "2026-03-03", "reference": "Email of 3 March 2026"},
+        },
+    )
+    email = OutgoingEmail.objects.get(recipient="robin@example.org")
+    assert "As you asked in writing, forum staff have deleted your account." in email.body_text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (request_data("nobody@example.org"), "There is no account with this email address. Check it and try again."),
+        (request_data("staff@example.org"), "This is your own account. Delete it from your account page."),
+        (request_data("admin@example.org"), "This is a forum admin&#x27;s account. Another forum admin deletes it."),
+        (request_data("robin@example.org", day="6"), "The date the request arrived must be today or in the past"),
+        (request_data("robin@example.org", day="31", month="2"), "Enter a real date, for example 27 3 2026"),
+        (request_data("robin@example.org", year=""), "Enter the date the request arrived"),
+    ],
+    ids=["unknown", "own", "admin", "future", "not a date", "incomplete"],
+)
+def test_staff_are_told_what_is_wrong_and_nothing_is_deleted(staff_client, parent, time_machine, data, message):
+    time_machine.move_to("2026-03-05 10:00Z")
+    UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+
+    response = staff_client.post(reverse("people:account-delete-on-request"), {**data, "confirmed": "yes"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert content.count(message) == 2  # the summary and the field
+    assert f'value="{data["email"]}"' in content
+    assert User.objects.count() == 3
+
+
+@pytest.mark.parametrize("factory", [ParentCarerFactory, OfficerFactory], ids=["parent", "officer"])
+def test_only_forum_staff_delete_accounts_on_request(client, parent, factory):
+    client.force_login(factory())
+
+    response = client.post(
+        reverse("people:account-delete-on-request"), {**request_data("robin@example.org"), "confirmed": "yes"}
+    )
+
+    assert response.status_code == 403
+    assert User.objects.filter(pk=parent.pk).exists()
+
+
+def test_the_staff_dashboard_links_to_deleting_on_request(staff_client):
+    content = staff_client.get(reverse("dashboard")).content.decode()
+
+    assert (
+        '<a class="govuk-link" href="/account/delete-on-request/">Delete an account on a written request</a>' in content
+    )
