@@ -37,15 +37,23 @@ class AuditedMembershipMixin:
             record_event(action, actor=request.user, obj=obj, role=obj.role)
 
     def delete_model(self, request, obj):
-        if isinstance(obj, Membership):
-            record_event("membership.removed", actor=request.user, obj=obj)
+        self.record_removed_memberships(request, [obj])
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        if queryset.model is Membership:
-            for membership in queryset:
-                record_event("membership.removed", actor=request.user, obj=membership)
+        self.record_removed_memberships(request, list(queryset))
         super().delete_queryset(request, queryset)
+
+    def record_removed_memberships(self, request, objs) -> None:
+        """Deleting a membership, or an organisation with its memberships, removes roles."""
+        memberships = [obj for obj in objs if isinstance(obj, Membership)]
+        organisations = [obj for obj in objs if isinstance(obj, Organisation)]
+        if organisations:
+            memberships += Membership.objects.filter(organisation__in=organisations).select_related(
+                "user", "organisation"
+            )
+        for membership in memberships:
+            record_event("membership.removed", actor=request.user, obj=membership)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:

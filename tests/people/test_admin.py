@@ -255,3 +255,33 @@ def test_admin_deleting_profiles_with_the_list_action_records_each_leaving(clien
     assert sorted(ConsentRecord.objects.filter(given=False).values_list("user_id", flat=True)) == sorted(
         parent.pk for parent in parents
     )
+
+
+def test_admin_removing_memberships_in_bulk_records_each_removal(client, forum_admin):
+    officers = [OfficerFactory(full_name="Kim"), OfficerFactory(full_name="Lee")]
+    memberships = [officer.memberships.get() for officer in officers]
+    client.force_login(forum_admin)
+
+    response = client.post(
+        reverse("admin:people_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [m.pk for m in memberships], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert Membership.objects.count() == 0
+    assert sorted(action_repr[:2] for action_repr in audit_trail()) == sorted(
+        ("membership.removed", str(m)) for m in memberships
+    )
+
+
+def test_admin_deleting_an_organisation_records_the_roles_it_removes(client, forum_admin):
+    officer = OfficerFactory(full_name="Kim")
+    membership = officer.memberships.get()
+    client.force_login(forum_admin)
+
+    response = client.post(
+        reverse("admin:people_organisation_delete", args=[membership.organisation.pk]), {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert [row[:2] for row in audit_trail()] == [("membership.removed", str(membership))]
