@@ -181,9 +181,14 @@ NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
 # A message left "sending" this long belongs to a worker that died; the sweeper queues it again.
 NOTIFY_STALE_AFTER = timedelta(minutes=env.int("NOTIFY_STALE_AFTER_MINUTES", default=10))
 
-# How long things are kept (the privacy notice states these periods).
+# How long things are kept. The privacy notice states these periods, and the nightly retention run
+# (forum_portal/people/retention.py) removes what is past them.
 RETAIN_UNVERIFIED_ACCOUNTS = timedelta(days=env.int("RETAIN_UNVERIFIED_ACCOUNTS_DAYS", default=30))
 RETAIN_EMAIL_RECORDS = timedelta(days=env.int("RETAIN_EMAIL_RECORDS_DAYS", default=365))
+# A "Download my data" file can be fetched for this long after it is ready, then it is deleted.
+RETAIN_DATA_EXPORTS = timedelta(days=env.int("RETAIN_DATA_EXPORTS_DAYS", default=7))
+# The audit trail keeps who acted (their email) and from which IP address for this long.
+RETAIN_AUDIT = timedelta(days=env.int("RETAIN_AUDIT_DAYS", default=730))
 
 # --- Celery ------------------------------------------------------------------------------------
 
@@ -209,17 +214,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "notify.sweep_outbox_task", "schedule": 60.0},
     # Delete expired sign-in sessions from the database every night.
     "clear-expired-sessions": {"task": "people.clear_expired_sessions_task", "schedule": crontab(hour=3, minute=15)},
-    # Delete accounts never verified within RETAIN_UNVERIFIED_ACCOUNTS.
-    "delete-unverified-accounts": {
-        "task": "people.delete_unverified_accounts_task",
-        "schedule": crontab(hour=3, minute=30),
-    },
     # Build "Download my data" requests whose task never reached a worker.
     "build-waiting-exports": {"task": "people.build_waiting_exports_task", "schedule": 300.0},
-    # Delete data downloads 7 days after they were asked for.
-    "delete-expired-exports": {"task": "people.delete_expired_exports_task", "schedule": crontab(hour=4, minute=0)},
-    # Blank the text of emails older than RETAIN_EMAIL_RECORDS.
-    "delete-old-email-records": {"task": "notify.delete_old_emails_task", "schedule": crontab(hour=3, minute=45)},
+    # Remove what is past its period (RETAIN_* settings, every rule in people/retention.py).
+    "apply-retention": {"task": "people.apply_retention_task", "schedule": crontab(hour=3, minute=30)},
 }
 
 # Each rung lists its own periodic tasks in its schedule.py.
@@ -319,6 +317,8 @@ INFORMATION_ORUK_MAX_PAGE_SIZE = env.int("INFORMATION_ORUK_MAX_PAGE_SIZE", defau
 # Consultations
 # Largest consultation document an officer may upload (PDF, Word, ODT), in megabytes.
 CONSULTATIONS_MAX_DOCUMENT_BYTES = env.int("CONSULTATIONS_MAX_DOCUMENT_MB", default=10) * 1024 * 1024
+# Answers stay linked to the person who gave them for this long after the reply is published.
+RETAIN_ANSWER_LINK = timedelta(days=env.int("RETAIN_ANSWER_LINK_DAYS", default=730))
 
 # Participation
 

@@ -1,5 +1,6 @@
 """Pages of the portal as a whole: home, about, accessibility, privacy, dashboard, health, errors."""
 
+from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -42,6 +43,32 @@ class HomeView(TemplateView):
     def render_panel(self, rung: ladder.Rung) -> str:
         panel = rung.home_context(self.request) if rung.home_context else {}
         return render_to_string(rung.home_template, {"rung": rung, "panel": panel})
+
+
+def period_in_words(period: timedelta) -> str:
+    """A retention period as the privacy notice says it: "2 years", "1 year", "30 days"."""
+    days = period.days
+    if days >= 365 and days % 365 == 0:
+        years = days // 365
+        return f"{years} year{'s' if years != 1 else ''}"
+    return f"{days} day{'s' if days != 1 else ''}"
+
+
+class PrivacyView(TemplateView):
+    """The privacy notice. Its periods are the settings the nightly retention run applies."""
+
+    template_name = "pages/privacy.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["retain"] = {
+            "unverified_accounts": period_in_words(settings.RETAIN_UNVERIFIED_ACCOUNTS),
+            "email_records": period_in_words(settings.RETAIN_EMAIL_RECORDS),
+            "data_exports": period_in_words(settings.RETAIN_DATA_EXPORTS),
+            "audit": period_in_words(settings.RETAIN_AUDIT),
+            "answer_link": period_in_words(settings.RETAIN_ANSWER_LINK),
+        }
+        return context
 
 
 class FloorView(TemplateView):
@@ -97,8 +124,11 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any failure means the database is not usable
         status["database"] = "unavailable"
     try:
+        # One try, no retries or sleeps between them: with the broker away the answer comes within
+        # the connect timeout (CELERY_BROKER_CONNECTION_TIMEOUT, 2 s), before a load balancer's
+        # probe gives up; and only the database makes the portal unhealthy.
         with celery_app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, timeout=2)
+            broker.ensure_connection(max_retries=0, timeout=settings.CELERY_BROKER_CONNECTION_TIMEOUT)
     except Exception:  # noqa: BLE001 - the broker being away is reported, pages still work
         status["broker"] = "unavailable"
     return JsonResponse(status, status=200 if status["database"] == "ok" else 503)

@@ -25,8 +25,3 @@ def send_emails_task(email_ids: list[int]) -> dict[str, int]:
 @shared_task(name="notify.sweep_outbox_task", acks_late=True, ignore_result=True)
 def sweep_outbox_task() -> dict[str, int]:
     return services.sweep_outbox()
-
-
-@shared_task(name="notify.delete_old_emails_task", acks_late=True, ignore_result=True)
-def delete_old_emails_task() -> int:
-    return services.delete_old_email_bodies()

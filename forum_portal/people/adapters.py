@@ -2,6 +2,7 @@ import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 
 from forum_portal.notify.services import queue_email
 
@@ -14,7 +15,7 @@ class AccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "email_password_mismatch": "The email address or password is not right. Check them and try again.",
         "email_taken": "There is already an account with this email address. Sign in, or reset your password.",
-        "enter_current_password": "Enter your current password",
+        "enter_current_password": "That is not your current password. Enter the password you sign in with now.",
         "incorrect_code": INCORRECT_CODE,
         "incorrect_password": "That password is not right",
         "invalid_or_expired_key": "This link has expired or is not valid",
@@ -26,7 +27,12 @@ class AccountAdapter(DefaultAccountAdapter):
     }
 
     def send_mail(self, template_prefix, email, context):
-        """Account emails (confirm address, reset password, ...) go through the outbox like all mail."""
+        """Account emails (confirm address, reset password, ...) go through the outbox like all mail.
+
+        They use the portal's own wording (templates/account/email/, templates/mfa/email/), in
+        plain text and HTML, signed with the forum's name.
+        """
+        context = {**context, "forum_name": settings.FORUM_NAME, "site_url": settings.SITE_URL}
         message = self.render_mail(template_prefix, email, context)
         html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), "")
         queue_email(

@@ -24,15 +24,36 @@ class MembershipInline(admin.TabularInline):
 
 
 class AuditedMembershipMixin:
-    """Who gave whom a role in which organisation is part of the audit trail."""
+    """Who gave whom a role in which organisation is part of the audit trail.
+
+    On the membership admin the saved object is the membership; on the user and organisation
+    admins memberships are changed through the inline, recorded in ``save_formset``.
+    """
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        record_event("membership.changed" if change else "membership.added", actor=request.user, obj=obj, role=obj.role)
+        if isinstance(obj, Membership):
+            action = "membership.changed" if change else "membership.added"
+            record_event(action, actor=request.user, obj=obj, role=obj.role)
 
     def delete_model(self, request, obj):
-        record_event("membership.removed", actor=request.user, obj=obj)
+        self.record_removed_memberships(request, [obj])
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.record_removed_memberships(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def record_removed_memberships(self, request, objs) -> None:
+        """Deleting a membership, or an organisation with its memberships, removes roles."""
+        memberships = [obj for obj in objs if isinstance(obj, Membership)]
+        organisations = [obj for obj in objs if isinstance(obj, Organisation)]
+        if organisations:
+            memberships += Membership.objects.filter(organisation__in=organisations).select_related(
+                "user", "organisation"
+            )
+        for membership in memberships:
+            record_event("membership.removed", actor=request.user, obj=membership)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Membership:
@@ -45,6 +66,23 @@ class AuditedMembershipMixin:
                 record_event("membership.changed", actor=request.user, obj=membership, role=membership.role)
             for membership in formset.new_objects:
                 record_event("membership.added", actor=request.user, obj=membership, role=membership.role)
+
+
+# What an account may do beyond a member's own pages; a change to any of these is audited.
+ACCESS_FIELDS = ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]
+
+
+def access_of(user: User) -> dict:
+    return {
+        "is_active": user.is_active,
+        "is_staff": user.is_staff,
+        "is_superuser": user.is_superuser,
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "permissions": sorted(
+            f"{app_label}.{codename}"
+            for app_label, codename in user.user_permissions.values_list("content_type__app_label", "codename")
+        ),
+    }
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -98,6 +136,20 @@ class UserAdmin(AuditedMembershipMixin, DjangoUserAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("parent_carer_profile")
+
+    def save_related(self, request, form, formsets, change):
+        """A new account, or a change to what an account may do, is a role change: audited.
+
+        Recorded after the groups and permissions are saved, so the event holds what was set.
+        """
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        if not change:
+            record_event("user.added", actor=request.user, obj=user, **access_of(user))
+            return
+        changed = [name for name in ACCESS_FIELDS if name in form.changed_data]
+        if changed:
+            record_event("user.access_changed", actor=request.user, obj=user, changed=changed, **access_of(user))
 
     @admin.display(boolean=True, description="parent carer")
     def is_parent_carer(self, user):
@@ -167,6 +219,20 @@ class ParentCarerProfileAdmin(admin.ModelAdmin):
         "age_bands_consented_at",
         "needs_consented_at",
     ]
+
+    def has_add_permission(self, request):
+        # Joining the forum means the person accepts the privacy notice themself: nobody can do
+        # that for them, so profiles are made only by joining on the portal.
+        return False
+
+    def delete_model(self, request, obj):
+        """Deleting a profile here is the member leaving the forum: the withdrawal is recorded."""
+        record_event("profile.removed", actor=request.user, obj=obj)
+        services.leave_forum(obj.user)
+
+    def delete_queryset(self, request, queryset):
+        for profile in queryset.select_related("user"):
+            self.delete_model(request, profile)
 
     @admin.display(boolean=True, description="age bands consented")
     def shares_age_bands(self, profile):

@@ -7,4 +7,7 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self):
-        from . import privacy  # noqa: F401 - registers the kernel's personal data sections
+        from . import (
+            privacy,  # noqa: F401 - registers the kernel's personal data sections
+            retention,  # noqa: F401 - registers the kernel's retention rules
+        )

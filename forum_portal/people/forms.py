@@ -1,10 +1,12 @@
 import re
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Fieldset, Fixed, Fluid, Layout, Size
 from django import forms
+from django.utils import timezone
 
-from .models import AgeBand, NeedCategory, ParentCarerProfile
+from .models import AgeBand, NeedCategory, ParentCarerProfile, User
 
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
 
@@ -124,9 +126,25 @@ class ProfileDataForm(forms.Form):
                 continue
             if data.get(consent_field) and not data.get(data_field):
                 self.add_error(data_field, missing_message)
-            elif data.get(data_field) and not data.get(consent_field):
+            elif data.get(data_field) and not data.get(consent_field) and not self.initial.get(consent_field):
+                # Typed but never agreed to. (Unticking a box agreed to before is a withdrawal:
+                # the stored data still shows in the form, and is deleted.)
                 self.add_error(consent_field, "Tick the box to let us keep this, or clear what you entered")
         return data
+
+    WITHDRAWN_NAMES = {
+        "postcode_consent": "your postcode district",
+        "age_bands_consent": "your children's age bands",
+        "needs_consent": "your children's need categories",
+    }
+
+    def withdrawn(self) -> list[str]:
+        """What the member agreed to before and has now unticked, in words for a message."""
+        return [
+            name
+            for field, name in self.WITHDRAWN_NAMES.items()
+            if self.initial.get(field) and not self.cleaned_data.get(field)
+        ]
 
     def consented_values(self) -> dict:
         """Each kind of data, or None where the member does not consent to it."""
@@ -178,3 +196,63 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError("That password is not right")
         return password
+
+
+class PastDateField(DateInputField):
+    """The GOV.UK date input, saying plainly when the day, month and year make no real date."""
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class DeleteOnRequestForm(forms.Form):
+    """Forum staff delete someone's account because that person asked in writing."""
+
+    email = forms.EmailField(
+        label="Email address of the account",
+        error_messages={"required": "Enter the email address of the account", "invalid": "Enter an email address"},
+    )
+    received_on = PastDateField(label="Date the written request arrived", help_text="For example, 27 3 2026")
+    reference = forms.CharField(
+        label="Where the request is kept (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, the subject and date of the email, or the letter's file number. "
+        "Do not copy what the request says.",
+    )
+
+    def __init__(self, *args, by: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by = by
+        self.fields["received_on"].error_messages = {
+            "required": "Enter the date the request arrived",
+            "invalid": "Enter a real date, for example 27 3 2026",
+        }
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("email", field_width=Fluid.TWO_THIRDS),
+            Field("received_on"),
+            Field.text("reference", field_width=Fluid.TWO_THIRDS),
+            Button("submit", "Continue"),
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        account = User.objects.filter(email__iexact=email).first()
+        if account is None:
+            raise forms.ValidationError("There is no account with this email address. Check it and try again.")
+        if account.pk == self.by.pk:
+            raise forms.ValidationError("This is your own account. Delete it from your account page.")
+        if account.is_staff or account.is_superuser:
+            raise forms.ValidationError("This is a forum admin's account. Another forum admin deletes it.")
+        self.account = account
+        return email
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise forms.ValidationError("The date the request arrived must be today or in the past")
+        return received_on

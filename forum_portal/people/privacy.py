@@ -11,10 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.db.models import Q
 
+from forum_portal.audit.models import AuditEvent
+from forum_portal.audit.services import forget_person
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 
-from .models import ConsentRecord, Membership, ParentCarerProfile, User
+from .models import ConsentRecord, DataExport, Membership, ParentCarerProfile, User
 
 
 @dataclass(frozen=True)
@@ -82,19 +85,46 @@ def _memberships(user: User) -> list[dict]:
     ]
 
 
+def _addresses(user: User) -> set[str]:
+    return {
+        user.email.lower(),
+        *(email.lower() for email in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
+    }
+
+
 def _emails(user: User) -> list[dict]:
     return [
         {"queued": _iso(row.created_at), "kind": row.kind, "subject": row.subject, "status": row.status}
-        for row in OutgoingEmail.objects.filter(user=user).order_by("created_at")
+        for row in OutgoingEmail.objects.filter(Q(user=user) | Q(recipient__in=_addresses(user))).order_by("created_at")
     ]
 
 
 def _forget_emails(user: User) -> None:
     """Emails sent to the person stay counted, but no longer say who they went to or what they said."""
-    OutgoingEmail.objects.filter(user=user).update(
+    # Account emails (the confirmation link, a password reset) are sent to an address, not linked
+    # to the account: the person's addresses find them too.
+    addresses = _addresses(user)
+    OutgoingEmail.objects.filter(Q(user=user) | Q(recipient__in=addresses)).update(
         recipient="deleted@invalid", body_text="", body_html="", headers={}, user=None
     )
-    EmailOptOut.objects.filter(email=user.email.lower()).delete()
+    EmailOptOut.objects.filter(email__in=addresses).delete()
+
+
+def _activity(user: User) -> list[dict]:
+    return [
+        {"when": _iso(row.at), "what": row.action, "about": row.object_repr, "from_address": row.ip_address}
+        for row in AuditEvent.objects.filter(actor=user).order_by("at", "id")
+    ]
+
+
+def _forget_activity(user: User) -> None:
+    """The audit trail keeps what was done, but no longer who did it or from where."""
+    subjects = [
+        *ParentCarerProfile.objects.filter(user=user),
+        *Membership.objects.filter(user=user),
+        *DataExport.objects.filter(user=user),
+    ]
+    forget_person(user, subjects=subjects)
 
 
 register(PersonalData("account", "Your account", _account))
@@ -102,3 +132,4 @@ register(PersonalData("profile", "Your forum profile", _profile))
 register(PersonalData("consents", "Your consent history", _consents))
 register(PersonalData("memberships", "Organisations you work for", _memberships))
 register(PersonalData("emails", "Emails we sent you", _emails, anonymise=_forget_emails))
+register(PersonalData("activity", "What you did, from our audit trail", _activity, anonymise=_forget_activity))

@@ -7,10 +7,11 @@ import logging
 import uuid
 import zipfile
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
@@ -119,6 +120,8 @@ def add_membership(
 def delete_unverified_accounts(*, now=None) -> int:
     """Delete accounts whose email address was never verified within RETAIN_UNVERIFIED_ACCOUNTS.
 
+    Each goes through the same steps as "Delete my account" (every privacy section's anonymise
+    step first), without the confirmation email: the address was never shown to be theirs.
     Officers, forum staff and admins are never deleted this way: their accounts are made by the
     forum, not by signing up.
     """
@@ -127,14 +130,14 @@ def delete_unverified_accounts(*, now=None) -> int:
     stale = User.objects.filter(
         date_joined__lt=now - settings.RETAIN_UNVERIFIED_ACCOUNTS, is_staff=False, memberships__isnull=True
     ).exclude(pk__in=verified)
-    stale_ids = list(stale.values_list("pk", flat=True))
-    User.objects.filter(pk__in=stale_ids).delete()
-    return len(stale_ids)
+    deleted = 0
+    for user in stale:
+        delete_account(user, reason="never verified", send_confirmation=False)
+        deleted += 1
+    return deleted
 
 
 # --- Privacy: download my data, delete my account ----------------------------------------------
-
-DATA_EXPORT_LIFETIME = timedelta(days=7)
 
 
 def request_data_export(user: User) -> DataExport:
@@ -147,7 +150,7 @@ def request_data_export(user: User) -> DataExport:
         export = DataExport.objects.filter(user=user, status=DataExport.Status.PREPARING).first()
         if export is not None:
             return export
-        export = DataExport.objects.create(user=user, expires_at=timezone.now() + DATA_EXPORT_LIFETIME)
+        export = DataExport.objects.create(user=user, expires_at=timezone.now() + settings.RETAIN_DATA_EXPORTS)
         record_event("data_export.requested", actor=user, obj=export)
         transaction.on_commit(lambda: _start_building(export.pk))
     return export
@@ -165,8 +168,22 @@ def _start_building(export_id: int) -> None:
 def build_data_export(export: DataExport) -> DataExport:
     """Collect every registered section into a ZIP of JSON and CSV, then email the person a link.
 
-    Progress is saved after each section so the person's page can show it.
+    Progress is saved after each section so the person's page can show it. A build that fails
+    (a section raising, the file not saving) marks the download failed, so the page says so and
+    offers to try again, instead of showing "preparing" for ever; the error is logged.
     """
+    try:
+        return _build_data_export(export)
+    except Exception:
+        logger.exception("Could not prepare data download %s.", export.pk)
+        DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PREPARING).update(
+            status=DataExport.Status.FAILED
+        )
+        export.status = DataExport.Status.FAILED
+        return export
+
+
+def _build_data_export(export: DataExport) -> DataExport:
     sections = privacy.sections()
     everything = {}
     buffer = io.BytesIO()
@@ -188,7 +205,9 @@ def build_data_export(export: DataExport) -> DataExport:
         export.status = DataExport.Status.READY
         export.progress = 100
         export.ready_at = timezone.now()
-        export.save(update_fields=["file", "status", "progress", "ready_at"])
+        # The download is kept for its lifetime from when it can be fetched, not from the request.
+        export.expires_at = export.ready_at + settings.RETAIN_DATA_EXPORTS
+        export.save(update_fields=["file", "status", "progress", "ready_at", "expires_at"])
         queue_email(
             kind="account",
             to=export.user,
@@ -216,20 +235,28 @@ def spreadsheet_safe(value):
 
 
 def build_waiting_exports(*, now=None) -> int:
-    """Build downloads still preparing after 5 minutes (their task never reached a worker)."""
+    """Build downloads still preparing after 5 minutes (their task never reached a worker).
+
+    Each is built on its own: one that fails is marked failed and logged, and the rest are still
+    built. Returns how many were built.
+    """
     now = now or timezone.now()
     waiting = DataExport.objects.filter(
         status=DataExport.Status.PREPARING, created_at__lt=now - timedelta(minutes=5)
     ).select_related("user")
     built = 0
     for export in waiting:
-        build_data_export(export)
-        built += 1
+        try:
+            if build_data_export(export).status == DataExport.Status.READY:
+                built += 1
+        except Exception:
+            logger.exception("Could not prepare data download %s.", export.pk)
     return built
 
 
 def delete_expired_exports(*, now=None) -> int:
-    """Delete downloads (and their files) 7 days after they were asked for."""
+    """Delete downloads (and their files) once RETAIN_DATA_EXPORTS has passed since they were
+    ready (or, for one never ready, since it was asked for)."""
     now = now or timezone.now()
     expired = list(DataExport.objects.filter(expires_at__lte=now))
     for export in expired:
@@ -238,30 +265,56 @@ def delete_expired_exports(*, now=None) -> int:
     return len(expired)
 
 
-def delete_account(user: User, *, by: User | None = None) -> None:
+def delete_account_on_request(user: User, *, by: User, received_on: date, reference: str = "") -> None:
+    """Forum staff delete ``user``'s account because the person asked in writing.
+
+    The trail records who did it, the date the request arrived and where it is kept, never what
+    it said. A forum admin's account, or one's own, is never deleted this way.
+    """
+    if user.is_staff or user.is_superuser or user.pk == by.pk:
+        raise ValidationError("A forum admin's account, or your own, cannot be deleted on request here.")
+    if received_on > timezone.localdate():
+        raise ValidationError("The date the request arrived must be today or in the past.")
+    delete_account(
+        user, by=by, written_request={"received_on": received_on.isoformat(), "reference": reference.strip()}
+    )
+
+
+def delete_account(
+    user: User,
+    *,
+    by: User | None = None,
+    reason: str = "",
+    send_confirmation: bool = True,
+    written_request: dict | None = None,
+) -> None:
     """Delete ``user``'s account and what is only theirs; keep what others rely on, anonymised.
 
     Each registered privacy section first cuts the person's link to what must stay (consultation
-    answers, co-production decisions), so published results do not change. A confirmation goes to
-    the address the account had.
+    answers, co-production decisions, the audit trail), so published results do not change. A
+    confirmation goes to the address the account had, unless ``send_confirmation`` is off.
     """
     address = user.email
     by_someone_else = by is not None and by.pk != user.pk
+    detail = {"account_id": user.pk, "on_request": by_someone_else}
+    if reason:
+        detail["reason"] = reason
+    if written_request:
+        detail["written_request"] = written_request
     with transaction.atomic():
-        # The trail keeps the account's number, not who it was: the person asked to be forgotten.
-        record_event(
-            "account.deleted", actor=by if by_someone_else else None, account_id=user.pk, on_request=by_someone_else
-        )
         for section in privacy.sections():
             if section.anonymise is not None:
                 section.anonymise(user)
         for export in DataExport.objects.filter(user=user):
             export.file.delete(save=False)
         user.delete()
-        queue_email(
-            kind="account",
-            to=address,
-            template="account_deleted",
-            context={"by_staff": by_someone_else},
-            dedupe_key=f"account_deleted:{uuid.uuid4()}",
-        )
+        # The trail keeps the account's number, not who it was: the person asked to be forgotten.
+        record_event("account.deleted", actor=by if by_someone_else else None, **detail)
+        if send_confirmation:
+            queue_email(
+                kind="account",
+                to=address,
+                template="account_deleted",
+                context={"by_staff": by_someone_else},
+                dedupe_key=f"account_deleted:{uuid.uuid4()}",
+            )

@@ -4,7 +4,7 @@ from importlib import import_module
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import retention, services
 from .models import DataExport
 
 logger = logging.getLogger(__name__)
@@ -16,11 +16,9 @@ def clear_expired_sessions_task() -> None:
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
 
 
-@shared_task(name="people.delete_unverified_accounts_task", acks_late=True, ignore_result=True)
-def delete_unverified_accounts_task() -> int:
-    deleted = services.delete_unverified_accounts()
-    logger.info("Deleted %s account(s) never verified.", deleted)
-    return deleted
+@shared_task(name="people.apply_retention_task", acks_late=True, ignore_result=True)
+def apply_retention_task() -> dict[str, int | None]:
+    return retention.apply_retention()
 
 
 @shared_task(name="people.build_data_export_task", acks_late=True, ignore_result=True)
@@ -33,10 +31,3 @@ def build_data_export_task(export_id: int) -> None:
 @shared_task(name="people.build_waiting_exports_task", acks_late=True, ignore_result=True)
 def build_waiting_exports_task() -> int:
     return services.build_waiting_exports()
-
-
-@shared_task(name="people.delete_expired_exports_task", acks_late=True, ignore_result=True)
-def delete_expired_exports_task() -> int:
-    deleted = services.delete_expired_exports()
-    logger.info("Deleted %s expired data download(s).", deleted)
-    return deleted

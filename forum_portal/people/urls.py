@@ -12,4 +12,5 @@ urlpatterns = [
     path("data/", views.DataExportView.as_view(), name="data-export"),
     path("data/<int:pk>/download/", views.DataExportDownloadView.as_view(), name="data-export-download"),
     path("delete/", views.DeleteAccountView.as_view(), name="account-delete"),
+    path("delete-on-request/", views.DeleteOnRequestView.as_view(), name="account-delete-on-request"),
 ]

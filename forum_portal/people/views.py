@@ -1,9 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -12,7 +13,7 @@ from rules.contrib.views import PermissionRequiredMixin
 from forum_portal.audit.services import record_event
 
 from . import services
-from .forms import DeleteAccountForm, JoinForumForm, LeaveForumForm, ProfileDataForm
+from .forms import DeleteAccountForm, DeleteOnRequestForm, JoinForumForm, LeaveForumForm, ProfileDataForm
 from .models import DataExport
 from .rules import has_two_factor, is_parent_carer, needs_two_factor
 from .selectors import consent_history
@@ -87,7 +88,11 @@ class ProfileView(MembersOnlyMixin, PortalPermissionMixin, FormView):
 
     def form_valid(self, form):
         services.set_profile_data(self.request.user.parent_carer_profile, **form.consented_values())
-        messages.success(self.request, "Your details are saved.")
+        withdrawn = form.withdrawn()
+        if withdrawn:
+            messages.success(self.request, f"Your details are saved. We have deleted {' and '.join(withdrawn)}.")
+        else:
+            messages.success(self.request, "Your details are saved.")
         return redirect("people:profile")
 
 
@@ -111,7 +116,8 @@ class DataExportView(PortalPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["exports"] = DataExport.objects.filter(user=self.request.user).order_by("-created_at")[:5]
+        context["exports"] = list(DataExport.objects.filter(user=self.request.user).order_by("-created_at")[:5])
+        context["retain_days"] = settings.RETAIN_DATA_EXPORTS.days
         return context
 
     def post(self, request, *args, **kwargs):
@@ -146,3 +152,35 @@ class DeleteAccountView(PortalPermissionMixin, FormView):
         services.delete_account(user, by=user)
         messages.success(self.request, "Your account is deleted. We have sent a confirmation to your email address.")
         return redirect("home")
+
+
+class DeleteOnRequestView(PortalPermissionMixin, FormView):
+    """Forum staff delete an account on the person's written request: details, then a confirmation.
+
+    The first post shows what will be deleted, with the details carried in the form; only a post
+    with ``confirmed`` deletes.
+    """
+
+    permission_required = "people.delete_account_on_request"
+    template_name = "people/account_delete_on_request.html"
+    form_class = DeleteOnRequestForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "by": self.request.user}
+
+    def form_valid(self, form):
+        account = form.account
+        if "confirmed" not in self.request.POST:
+            context = self.get_context_data(form=form, account=account)
+            return render(self.request, "people/account_delete_on_request_confirm.html", context)
+        services.delete_account_on_request(
+            account,
+            by=self.request.user,
+            received_on=form.cleaned_data["received_on"],
+            reference=form.cleaned_data["reference"],
+        )
+        messages.success(
+            self.request,
+            f"The account {form.cleaned_data['email']} is deleted. We have emailed the person to confirm it.",
+        )
+        return redirect("people:account-delete-on-request")

@@ -146,3 +146,28 @@ def test_forum_admin_without_two_factor_is_sent_to_set_it_up_on_portal_pages(cli
     assert without.status_code == 302
     assert without.url == f"{reverse('mfa_activate_totp')}?next={reverse('dashboard')}"
     assert with_two_factor.status_code == 200
+
+
+def test_unticking_a_consent_withdraws_it_and_deletes_its_data(client):
+    user = ParentCarerFactory()
+    client.force_login(user)
+    client.post(
+        reverse("people:profile"),
+        {"postcode_consent": "on", "postcode_district": "BS16", "needs_consent": "on", "needs": ["ASD"]},
+    )
+
+    # The form still holds the stored data, as the page showed it; only the boxes are unticked.
+    response = client.post(
+        reverse("people:profile"), {"postcode_district": "BS16", "needs": ["ASD"], "needs_consent": ""}, follow=True
+    )
+
+    profile = ParentCarerProfile.objects.get(user=user)
+    assert (profile.postcode_district, profile.postcode_consented_at, profile.needs_consented_at) == ("", None, None)
+    assert list(profile.needs.all()) == []
+    assert list(
+        ConsentRecord.objects.filter(user=user, given=False).order_by("purpose").values_list("purpose", flat=True)
+    ) == ["needs", "postcode"]
+    assert (
+        "Your details are saved. We have deleted your postcode district and your children&#x27;s need categories."
+        in response.content.decode()
+    )

@@ -86,7 +86,8 @@ ROWS = [
     *admin_model("people.user", delete=FORBIDDEN),
     *admin_model("people.organisation"),
     *admin_model("people.membership"),
-    *admin_model("people.parentcarerprofile"),
+    # A profile is made only by the person joining (they accept the privacy notice themself).
+    *admin_model("people.parentcarerprofile", add=FORBIDDEN),
     # Consents are given and withdrawn by the member, never written by hand.
     *admin_model("people.consentrecord", add=FORBIDDEN),
     *admin_model("people.dataexport", add=FORBIDDEN),

@@ -78,6 +78,8 @@ ROWS = [
         others=NOT_FOUND,
     ),
     row("people:account-delete", visitor=LOGIN, signed_in=OK),
+    # Forum staff (and admins) delete an account when its owner asks in writing.
+    row("people:account-delete-on-request", visitor=LOGIN, staff=OK, admin=OK, others=FORBIDDEN),
     row("notify:preferences", visitor=LOGIN, signed_in=OK),
     row(
         "notify:unsubscribe",
