@@ -49,7 +49,7 @@ class ConsultationsConfig(AppConfig):
     def ready(self):
         from forum_portal import ladder
         from forum_portal.notify import kinds
-        from forum_portal.people import privacy
+        from forum_portal.people import privacy, retention
 
         from . import panels, reminders, rules, selectors, services  # noqa: F401 - rules registers the permissions
 
@@ -86,6 +86,14 @@ class ConsultationsConfig(AppConfig):
                 "Your answers to consultations",
                 selectors.answers_of_person,
                 anonymise=services.anonymise_responses,
+            )
+        )
+        retention.register(
+            retention.RetentionRule(
+                key="answer_links",
+                title="Answers no longer linked to the person who gave them",
+                setting="RETAIN_ANSWER_LINK",
+                apply=services.unlink_old_answers,
             )
         )
         ladder.register(

@@ -6,9 +6,10 @@ Every state change locks the consultation row, checks the state it starts from, 
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -580,7 +581,24 @@ def moderate_comment(comment: LocalOfferComment, *, decision: str, reason: str =
 # --- Personal data -------------------------------------------------------------------------------
 
 
+UNLINKED = {"user": None, "email": "", "share_name": False, "hear_back": False}
+
+
 def anonymise_responses(user: User) -> None:
     """Answers outlive the account, as "a parent carer": the link to the person goes."""
-    Response.objects.filter(user=user).update(user=None, email="", share_name=False, hear_back=False)
+    Response.objects.filter(user=user).update(**UNLINKED)
     LocalOfferComment.objects.filter(user=user).update(user=None)
+
+
+def unlink_old_answers(*, now: datetime) -> int:
+    """Cut the person out of answers (and Local Offer comments) once ``RETAIN_ANSWER_LINK`` has
+    passed since the reply was published or, where none was (withdrawn, or never replied to),
+    since it was due. The answers stay, as "a parent carer", so published results do not change.
+    Returns how many responses and comments were unlinked."""
+    before = now - settings.RETAIN_ANSWER_LINK
+    old = Q(reply__published_at__lt=before) | (Q(reply__published_at__isnull=True) & Q(reply_due_at__lt=before))
+    consultations = Consultation.objects.filter(old).values("pk")
+    linked = Q(user__isnull=False) | ~Q(email="") | Q(share_name=True) | Q(hear_back=True)
+    responses = Response.objects.filter(linked, consultation__in=consultations).update(**UNLINKED)
+    comments = LocalOfferComment.objects.filter(user__isnull=False, consultation__in=consultations).update(user=None)
+    return responses + comments

@@ -8,7 +8,16 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import Answer, Consultation, ConsultationEvent, Question, ReplyItem, ReplyUpdate, Response
+from consultations.models import (
+    Answer,
+    Consultation,
+    ConsultationEvent,
+    Question,
+    Reply,
+    ReplyItem,
+    ReplyUpdate,
+    Response,
+)
 from forum_portal.audit.models import AuditEvent
 from forum_portal.notify.models import OutgoingEmail
 from tests.factories import ForumStaffFactory, OfficerFactory, OrganisationFactory, ParentCarerFactory
@@ -413,3 +422,42 @@ def test_a_closed_or_withdrawn_consultation_cannot_be_extended():
             services.extend_consultation(
                 consultation, closes_at=timezone.now() + timedelta(weeks=10), reason="Longer", by=staff
             )
+
+
+def test_answers_lose_their_link_to_the_person_two_years_after_the_reply(settings):
+    now = timezone.now()
+    settings.RETAIN_ANSWER_LINK = timedelta(days=730)
+    officer = OfficerFactory()
+
+    def answered(closes_at, *, published_at=None):
+        consultation = closed_consultation(opens_at=closes_at - timedelta(weeks=8), closes_at=closes_at)
+        response = Response.objects.create(
+            consultation=consultation,
+            user=ParentCarerFactory(),
+            email="",
+            share_name=True,
+            hear_back=True,
+            status=Response.Status.SUBMITTED,
+            submitted_at=closes_at,
+        )
+        if published_at:
+            reply = services.reply_for(consultation)
+            services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="changed")
+            Reply.objects.filter(pk=reply.pk).update(published_at=published_at)
+        return response
+
+    old_reply = answered(now - timedelta(days=900), published_at=now - timedelta(days=731))
+    recent_reply = answered(now - timedelta(days=900), published_at=now - timedelta(days=700))
+    never_replied = answered(now - timedelta(days=1000))  # its reply was due 916 days ago
+    still_waiting = answered(now - timedelta(days=30))
+
+    assert services.unlink_old_answers(now=now) == 2
+    assert services.unlink_old_answers(now=now) == 0
+
+    def link(response):
+        response.refresh_from_db()
+        return (response.user_id is not None, response.share_name, response.hear_back)
+
+    assert [link(r) for r in (old_reply, never_replied)] == [(False, False, False)] * 2
+    assert [link(r) for r in (recent_reply, still_waiting)] == [(True, True, True)] * 2
+    assert Response.objects.filter(status=Response.Status.SUBMITTED).count() == 4  # the answers themselves stay
