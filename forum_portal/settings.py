@@ -6,7 +6,7 @@ DATABASE_URL and REDIS_URL.
 """
 
 import sys
-from datetime import timedelta
+from datetime import time, timedelta
 from importlib import import_module
 from pathlib import Path
 
@@ -180,6 +180,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
 # A message left "sending" this long belongs to a worker that died; the sweeper queues it again.
 NOTIFY_STALE_AFTER = timedelta(minutes=env.int("NOTIFY_STALE_AFTER_MINUTES", default=10))
+# When mail to parent carers waits (UK time), "21:00-08:00"; empty sends at any hour.
+NOTIFY_QUIET_HOURS = tuple(
+    time.fromisoformat(part.strip()) for part in env("NOTIFY_QUIET_HOURS", default="21:00-08:00").split("-") if part
+)
 
 # How long things are kept. The privacy notice states these periods, and the nightly retention run
 # (forum_portal/people/retention.py) removes what is past them.

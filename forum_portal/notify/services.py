@@ -11,7 +11,7 @@ import enum
 import logging
 import smtplib
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -29,8 +29,6 @@ from .models import EmailOptOut, OutgoingEmail
 logger = logging.getLogger(__name__)
 
 UK = ZoneInfo("Europe/London")
-QUIET_FROM = time(21, 0)
-QUIET_UNTIL = time(8, 0)
 UNSUBSCRIBE_SALT = "notify.unsubscribe"
 # Put in place of each recipient's own unsubscribe link in a text rendered once for many.
 UNSUBSCRIBE_STAND_IN = "https://unsubscribe.invalid/stand-in"
@@ -228,12 +226,16 @@ def render_email(template: str, context: dict) -> tuple[str, str, str]:
 
 
 def end_of_quiet_hours(moment: datetime) -> datetime:
-    """The first time at or after ``moment`` outside 21:00–08:00 UK time."""
+    """The first time at or after ``moment`` outside the quiet hours (NOTIFY_QUIET_HOURS, UK time,
+    21:00–08:00 unless set otherwise; none when set empty)."""
+    if not settings.NOTIFY_QUIET_HOURS:
+        return moment
+    quiet_from, quiet_until = settings.NOTIFY_QUIET_HOURS
     local = moment.astimezone(UK)
-    if local.time() >= QUIET_FROM:
-        local = datetime.combine(local.date() + timedelta(days=1), QUIET_UNTIL, tzinfo=UK)
-    elif local.time() < QUIET_UNTIL:
-        local = datetime.combine(local.date(), QUIET_UNTIL, tzinfo=UK)
+    if local.time() >= quiet_from:
+        local = datetime.combine(local.date() + timedelta(days=1), quiet_until, tzinfo=UK)
+    elif local.time() < quiet_until:
+        local = datetime.combine(local.date(), quiet_until, tzinfo=UK)
     else:
         return moment
     return local
