@@ -28,14 +28,54 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The document each page was last sent: the HTML checker reads what the server sent, not the page
+# as the browser rebuilt it (which would hide stray or unclosed tags).
+_DOCUMENTS = {}
+
+
+def _keep_document(response) -> None:
+    if (
+        response.request.is_navigation_request()
+        and response.frame.parent_frame is None
+        and not 300 <= response.status < 400
+        and "text/html" in response.headers.get("content-type", "")
+    ):
+        _DOCUMENTS[response.frame.page] = response
+
+
+def last_document(page):
+    """The response that brought the page its current document."""
+    try:
+        return _DOCUMENTS[page]
+    except KeyError:
+        raise LookupError(f"No document was loaded into {page.url}") from None
+
+
+class SessionBrowser:
+    """The session's Chromium: every context a test opens (one per person in a walk) keeps the
+    documents its pages are sent, for ``check(page)``."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.on("response", _keep_document)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium; .ci/run does it)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield SessionBrowser(browser)
         browser.close()
+        _DOCUMENTS.clear()
 
 
 @pytest.fixture
@@ -46,3 +86,4 @@ def page(browser, live_server, settings):
     page = context.new_page()
     yield page
     context.close()
+    _DOCUMENTS.pop(page, None)

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser import last_document
+
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -114,9 +116,8 @@ def check(html_checker):
         ]
         assert violations == [], f"axe found problems on {page.url}:\n" + "\n".join(violations)
 
-        html = page.content()
-        if not html.lower().startswith("<!doctype"):
-            html = "<!DOCTYPE html>\n" + html  # page.content() serialises the DOM without the doctype
+        # The HTML the server sent for this page, as a browser first parsed it.
+        html = last_document(page).text()
         errors = html_checker.errors(html)
         assert errors == [], f"The HTML checker found errors on {page.url}:\n" + "\n".join(errors)
 
