@@ -47,6 +47,15 @@ def _log(project: Project, summary: str, *, member: TeamMember | None = None, ac
     )
 
 
+def record_admin_change(project: Project, *, by, summary: str, event: str | None = None) -> Activity:
+    """A change a forum admin made in the Django admin, recorded in the project's activity like a
+    change on the portal's pages (and in the audit trail when ``event`` names one)."""
+    activity = _log(project, summary, actor=by)
+    if event:
+        record_event(event, actor=by, obj=project, visibility=project.visibility)
+    return activity
+
+
 # --- Projects and teams -----------------------------------------------------------------------------
 
 

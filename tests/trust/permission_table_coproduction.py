@@ -115,17 +115,18 @@ ROWS = [
 # this table's build so each model has a row to open.
 ADMIN_ROWS = [
     *admin_model("coproduction.project", thorough=False),
-    *admin_model("coproduction.teammember", thorough=False),
-    *admin_model("coproduction.agendaitem", thorough=False),
-    *admin_model("coproduction.meeting", thorough=False),
-    *admin_model("coproduction.decision", thorough=False),
-    *admin_model("coproduction.action", thorough=False),
-    *admin_model("coproduction.document", thorough=False),
-    # Versions are made by saving a document, which renders the text; they are never changed.
-    *admin_model("coproduction.documentversion", add=FORBIDDEN),
-    *admin_model("coproduction.signoff", thorough=False),
-    *admin_model("coproduction.documentcomment", thorough=False),
-    *admin_model("coproduction.cornerstonesrating", thorough=False),
+    # Everything else is made on the portal's pages, by the services that keep the rules: the admin
+    # adds none of it. The team, versions and sign-offs are there to read.
+    *admin_model("coproduction.teammember", thorough=False, add=FORBIDDEN, delete=FORBIDDEN),
+    *admin_model("coproduction.agendaitem", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.meeting", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.decision", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.action", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.document", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.documentversion", add=FORBIDDEN, delete=FORBIDDEN),
+    *admin_model("coproduction.signoff", add=FORBIDDEN, delete=FORBIDDEN),
+    *admin_model("coproduction.documentcomment", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.cornerstonesrating", thorough=False, add=FORBIDDEN),
     # The record of who changed what cannot be written or deleted by hand.
     *admin_model("coproduction.activity", add=FORBIDDEN, delete=FORBIDDEN),
 ]
