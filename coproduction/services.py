@@ -236,14 +236,26 @@ def agree_agenda_item(item: AgendaItem, *, by: TeamMember) -> AgendaItem:
     return item
 
 
+# An item can be parked while it waits for the leads or once it is on the agenda (a lead may take
+# it off again, say when events overtake it); a parked item is brought back by agreeing it.
+PARKABLE = {AgendaItem.Status.PROPOSED, AgendaItem.Status.AGREED}
+
+
 @transaction.atomic
 def park_agenda_item(item: AgendaItem, *, by: TeamMember, reason: str) -> AgendaItem:
-    """A lead parks an item, saying why. Agreement given so far is withdrawn with it."""
+    """A current lead parks a proposed or agreed item, saying why. Agreement given so far is
+    withdrawn with it: it has to be agreed by both sides again. The reason is kept on the item and
+    in the project's activity, so taking an item off the agenda is never silent."""
     if not by.is_lead or not by.is_current:
         raise ValidationError("Only a lead can park an agenda item.", code="not_lead")
     if not reason.strip():
         raise ValidationError("Say why the item is parked.", code="no_reason")
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.project_id != by.project_id:
+        raise ValidationError("Only a lead of this project can park its items.", code="not_lead")
+    if item.status not in PARKABLE:
+        raise ValidationError("This item is already parked.", code="already_parked")
+    was_agreed = item.status == AgendaItem.Status.AGREED
     item.status = AgendaItem.Status.PARKED
     item.parked_reason = reason.strip()
     item.parked_by = by
@@ -251,7 +263,8 @@ def park_agenda_item(item: AgendaItem, *, by: TeamMember, reason: str) -> Agenda
     item.agreed_by_professional_lead = None
     item.changed_at = timezone.now()
     item.save()
-    _log(item.project, f"parked an agenda item: {item.title}", member=by)
+    what = "took an item off the agenda and parked it" if was_agreed else "parked an agenda item"
+    _log(item.project, f"{what}: {item.title}. Reason: {item.parked_reason}", member=by)
     return item
 
 

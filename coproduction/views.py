@@ -90,6 +90,7 @@ class ProjectMixin:
         ):
             self.project = project
             self.member = member
+            self.load_objects()
             return super().dispatch(request, *args, **kwargs)
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -97,6 +98,10 @@ class ProjectMixin:
             messages.info(request, "Set up two-factor sign-in to work in your projects.")
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
         raise Http404
+
+    def load_objects(self) -> None:
+        """Load the page's own objects, looked up within the project only once the person may see
+        it, so a 404 for a missing row cannot tell someone outside that a row exists."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -278,15 +283,18 @@ class AgendaParkView(WorkMixin, FormView):
     template_name = "coproduction/agenda_park.html"
     form_class = ParkItemForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.item = get_object_or_404(AgendaItem, project__slug=kwargs["slug"], pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load_objects(self):
+        self.item = get_object_or_404(AgendaItem, project=self.project, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "item": self.item}
 
     def form_valid(self, form):
-        services.park_agenda_item(self.item, by=self.member, reason=form.cleaned_data["reason"])
+        try:
+            services.park_agenda_item(self.item, by=self.member, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason" if error.code == "no_reason" else None, error.messages[0])
+            return self.form_invalid(form)
         messages.success(self.request, f"“{self.item.title}” is parked.")
         return redirect("coproduction:agenda", self.project.slug)
 

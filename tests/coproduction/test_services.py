@@ -110,6 +110,75 @@ def test_parking_needs_a_reason_and_withdraws_agreement(team):
     assert (item.status, item.parked_reason) == (AgendaItem.Status.PROPOSED, "")
 
 
+def _item_in_state(team, state):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    if state in ("agreed by one side", "agreed"):
+        item = services.agree_agenda_item(item, by=team.parent_lead)
+    if state == "agreed":
+        item = services.agree_agenda_item(item, by=team.professional_lead)
+    if state == "parked":
+        item = services.park_agenda_item(item, by=team.professional_lead, reason="Not now")
+    return item
+
+
+PARKERS = {
+    "parent carer lead": lambda team: team.parent_lead,
+    "professional lead": lambda team: team.professional_lead,
+    "parent carer": lambda team: team.parent,
+    "professional": lambda team: team.professional,
+    "lead who left": lambda team: services.remove_team_member(team.parent_lead, by=team.parent_lead.user),
+    "lead of another project": lambda team: project_with_team().parent_lead,
+}
+# Who may park an item in each state: a current lead of the project, from proposed or agreed.
+PARKING = {
+    ("parent carer lead", "proposed"): None,
+    ("parent carer lead", "agreed by one side"): None,
+    ("parent carer lead", "agreed"): None,
+    ("parent carer lead", "parked"): "already_parked",
+    ("professional lead", "proposed"): None,
+    ("professional lead", "agreed by one side"): None,
+    ("professional lead", "agreed"): None,
+    ("professional lead", "parked"): "already_parked",
+    **{
+        (role, state): "not_lead"
+        for role in ("parent carer", "professional", "lead who left", "lead of another project")
+        for state in ("proposed", "agreed by one side", "agreed", "parked")
+    },
+}
+
+
+@pytest.mark.parametrize(("role", "state"), list(PARKING))
+def test_who_may_park_an_item_in_each_state(team, role, state):
+    item = _item_in_state(team, state)
+    before = (item.status, item.parked_reason, item.agreed_by_parent_lead_id, item.agreed_by_professional_lead_id)
+    by = PARKERS[role](team)
+
+    refused = PARKING[(role, state)]
+    if refused:
+        with pytest.raises(ValidationError) as error:
+            services.park_agenda_item(item, by=by, reason="The council reviews it in spring")
+        assert error.value.code == refused
+        item.refresh_from_db()
+        assert (
+            item.status, item.parked_reason, item.agreed_by_parent_lead_id, item.agreed_by_professional_lead_id,
+        ) == before  # fmt: skip
+    else:
+        item = services.park_agenda_item(item, by=by, reason="The council reviews it in spring")
+        assert (item.status, item.parked_reason, item.parked_by, item.agreed_by_parent_lead) == (
+            AgendaItem.Status.PARKED, "The council reviews it in spring", by, None,
+        )  # fmt: skip
+
+
+def test_parking_an_agreed_item_records_that_it_left_the_agenda_and_why(team):
+    item = _item_in_state(team, "agreed")
+    services.park_agenda_item(item, by=team.parent_lead, reason="The council reviews it in spring")
+    entry = Activity.objects.filter(project=team.project).first()
+    assert (entry.member, entry.summary) == (
+        team.parent_lead,
+        "took an item off the agenda and parked it: Transport. Reason: The council reviews it in spring",
+    )
+
+
 def test_database_refuses_an_agreed_item_without_both_leads(team):
     item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
     item.status = AgendaItem.Status.AGREED

@@ -171,6 +171,48 @@ def test_parent_proposes_and_both_leads_agree_through_the_pages(client, team):
     assert item.status == AgendaItem.Status.AGREED
 
 
+def test_park_page_checks_the_project_before_it_looks_for_the_item(client, team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    other = project_with_team()
+    elsewhere = services.propose_agenda_item(other.project, by=other.parent, title="Elsewhere")
+    existing, missing = url("agenda-park", team.project, item.pk), url("agenda-park", team.project, item.pk + 999)
+
+    # A visitor is asked to sign in whether or not the item exists.
+    for page in (existing, missing):
+        response = client.get(page)
+        assert (response.status_code, response["Location"]) == (302, f"/accounts/login/?next={page}")
+    client.force_login(ParentCarerFactory())
+    assert (client.get(existing).status_code, client.get(missing).status_code) == (404, 404)
+    client.force_login(team.parent_lead.user)
+    assert client.get(missing).status_code == 404
+    assert client.get(url("agenda-park", team.project, elsewhere.pk)).status_code == 404  # another project's
+
+
+def test_lead_takes_an_agreed_item_off_the_agenda_with_a_reason(client, team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    services.agree_agenda_item(item, by=team.parent_lead)
+    services.agree_agenda_item(item, by=team.professional_lead)
+    client.force_login(team.professional_lead.user)
+    content = client.get(url("agenda", team.project)).content.decode()
+    assert "Take off the agenda" in content
+
+    response = client.post(url("agenda-park", team.project, item.pk), {"reason": "Another group took it on"})
+
+    assert response["Location"] == url("agenda", team.project)
+    item.refresh_from_db()
+    assert (item.status, item.parked_reason, item.parked_by) == (
+        "parked",
+        "Another group took it on",
+        team.professional_lead,
+    )
+    response = client.post(url("agenda-park", team.project, item.pk), {"reason": "Again"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "This item is already parked." in content
+    assert "Again</textarea>" in content
+
+
 def test_meeting_shows_a_warning_when_few_parent_carers_came(client, team):
     client.force_login(team.professional.user)
     response = client.post(
