@@ -64,6 +64,19 @@ class Project(models.Model):
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
 
+    def parent_share_is_too_low(self, parent_carers: int, present: int) -> bool:
+        """Whether parent carers were a smaller share of those present than the threshold asks.
+
+        Compared exactly, in whole numbers: 14 of 43 (32.6%) is below 33% though it rounds to 33,
+        and 1 of 3 (33.3%) is not. Nobody recorded present is no share at all, so no warning."""
+        return present > 0 and parent_carers * 100 < self.parent_share_threshold * present
+
+    @staticmethod
+    def parent_share_percent(parent_carers: int, present: int) -> int:
+        """The share in whole per cent, rounded down, so a share just under the threshold never
+        reads as reaching it."""
+        return parent_carers * 100 // present if present else 0
+
 
 class Side(models.TextChoices):
     PARENT_CARER = "parent_carer", "Parent carer"

@@ -339,8 +339,8 @@ class MeetingDetailView(WorkMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         meeting = selectors.meeting_detail(self.project, kwargs["pk"])
         context["meeting"] = meeting
-        context["share"] = round(100 * meeting.parent_carers_present / meeting.present) if meeting.present else 0
-        context["share_too_low"] = context["share"] < self.project.parent_share_threshold
+        context["share"] = self.project.parent_share_percent(meeting.parent_carers_present, meeting.present)
+        context["share_too_low"] = self.project.parent_share_is_too_low(meeting.parent_carers_present, meeting.present)
         return context
 
 

@@ -239,6 +239,22 @@ def test_meeting_shows_a_warning_when_few_parent_carers_came(client, team):
     assert "Only 33% of the people present were parent carers. The project asks for at least 50%." in content
 
 
+def test_warning_compares_the_exact_share_not_a_rounded_one(client, team):
+    # 2 of 3 is 66.7%: it rounds to 67, but it is below a threshold of 67.
+    meeting = services.record_meeting(
+        team.project, by=team.professional, title="Small", held_on=TODAY,
+        attendees=[team.parent, team.parent_lead, team.professional],
+    )  # fmt: skip
+    team.project.parent_share_threshold = 67
+    team.project.save()
+    client.force_login(team.professional.user)
+
+    content = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert "3 people, of whom 2 parent carers (66%)" in content
+    assert "Only 66% of the people present were parent carers. The project asks for at least 67%." in content
+
+
 def test_meeting_form_errors_keep_the_title(client, team):
     client.force_login(team.professional.user)
     response = client.post(url("meeting-create", team.project), {"title": "First meeting"})

@@ -276,6 +276,13 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     project.refresh_from_db()
     assert project.parent_share_threshold == 40
 
+    # The first meeting had 1 parent carer in 3 (33.3%): below the new 40%, it now shows a warning.
+    lead_page.goto(f"/coproduction/{project.slug}/meetings/{meeting.pk}/")
+    expect(
+        lead_page.get_by_text("Only 33% of the people present were parent carers. The project asks for at least 40%.")
+    ).to_be_visible()
+    check(lead_page)
+
     # Anyone can read the public summary; the workspace stays the team's.
     page.goto(f"/coproduction/{project.slug}/")
     expect(page.get_by_text(f"2 parent carers and 2 professionals, including {parent_lead.full_name}")).to_be_visible()
