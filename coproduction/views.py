@@ -124,13 +124,24 @@ class WorkMixin(ProjectMixin):
 
 
 class ProjectDetailView(ProjectMixin, TemplateView):
+    """The project's overview: its public summary, or the team's start page. Forum staff outside
+    the team of a team-only project see its settings and team numbers, not its work."""
+
     template_name = "coproduction/project_detail.html"
+    project_permission = "coproduction.open_project"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project = self.project
+        # A forum admin's superuser status passes every check: a team-only project's work is
+        # still shown only to its team.
+        context["can_see_work"] = self.request.user.has_perm("coproduction.view_project", project) and (
+            project.is_public or self.member is not None
+        )
         context["counts"] = selectors.team_counts(project)
         context["partners"] = list(project.partners.all())
+        if not context["can_see_work"]:
+            return context
         context["named_members"] = [m for m in selectors.team_of(project) if m.show_name]
         context["decisions"] = selectors.decisions_of(project)[:10]
         context["actions"] = selectors.actions_of(project)[:20]
@@ -181,6 +192,7 @@ class TeamView(ProjectMixin, FormView):
 
     template_name = "coproduction/team_list.html"
     form_class = AddTeamMemberForm
+    project_permission = "coproduction.open_project"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

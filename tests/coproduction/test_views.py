@@ -8,7 +8,7 @@ from django.urls import reverse
 from coproduction import services
 from coproduction.models import AgendaItem, Decision, DocumentVersion, Meeting, Project, Side, TeamMember
 from tests.factories.coproduction import project_with_team
-from tests.factories.people import ForumStaffFactory, OfficerFactory, ParentCarerFactory
+from tests.factories.people import ForumStaffFactory, OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,89 @@ def test_private_project_is_a_404_for_people_outside_the_team(client, team, name
     assert client.get(url(name, team.project)).status_code == 404
     client.force_login(OfficerFactory())
     assert client.get(url(name, team.project)).status_code == 404
+
+
+def _forum_admin():
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin)
+    return admin
+
+
+def _left(team):
+    services.remove_team_member(team.parent, by=team.parent.user)
+    return team.parent.user
+
+
+PRIVATE_ROLES = {
+    "visitor": lambda team: None,
+    "parent carer outside the team": lambda team: ParentCarerFactory(),
+    "officer outside the team": lambda team: OfficerFactory(),
+    "forum staff outside the team": lambda team: ForumStaffFactory(),
+    "forum staff without two-factor": lambda team: ForumStaffFactory(two_factor=False),
+    "forum admin outside the team": lambda team: _forum_admin(),
+    "team member who left": _left,
+    "team member": lambda team: team.professional.user,
+    "team lead": lambda team: team.parent_lead.user,
+}
+# The pages of a team-only project: what each person gets, and whether the overview shows its work.
+RUNS = {"project-detail": 200, "team": 200, "project-edit": 200}
+PRIVATE_PAGES = {
+    "visitor": ("sign in", {}, False),
+    "parent carer outside the team": (404, {}, False),
+    "officer outside the team": (404, {}, False),
+    "forum staff without two-factor": (404, {}, False),
+    "team member who left": (404, {}, False),
+    # Forum staff (and forum admins) run the project: its details and team, not its work.
+    "forum staff outside the team": (404, RUNS, False),
+    "forum admin outside the team": (404, RUNS, False),
+    "team member": (200, {"project-edit": 404, "agenda-park": 404}, True),
+    "team lead": (200, {}, True),
+}
+
+
+def _private_pages(team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    meeting = services.record_meeting(team.project, by=team.parent, title="First", held_on=TODAY)
+    document = _document(team)
+    services.record_decision(team.project, by=team.parent, text="Publish a guide", agreed_by=[team.parent])
+    services.add_action(team.project, by=team.parent, description="Call the council", owner=team.parent, due_on=TODAY)
+    return {
+        "project-detail": (),
+        "team": (),
+        "project-edit": (),
+        "agenda": (),
+        "agenda-park": (item.pk,),
+        "meeting-list": (),
+        "meeting-detail": (meeting.pk,),
+        "decisions": (),
+        "actions": (),
+        "document-list": (),
+        "document-detail": (document.pk,),
+        "document-compare": (document.pk,),
+        "cornerstones": (),
+        "activity": (),
+    }
+
+
+@pytest.mark.parametrize("role", list(PRIVATE_PAGES))
+def test_who_sees_what_of_a_team_only_project(client, team, role):
+    pages = _private_pages(team)
+    user = PRIVATE_ROLES[role](team)
+    if user is not None:
+        client.force_login(user)
+    default, exceptions, sees_work = PRIVATE_PAGES[role]
+
+    answers = {}
+    for name, args in pages.items():
+        response = client.get(url(name, team.project, *args))
+        login = response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        answers[name] = "sign in" if login else response.status_code
+    overview = client.get(url("project-detail", team.project)).content.decode()
+
+    assert answers == {name: exceptions.get(name, default) for name in pages}
+    assert ("Publish a guide" in overview, "Call the council" in overview, "Charter" in overview) == ((sees_work,) * 3)
+    if answers["project-detail"] == 200 and not sees_work:
+        assert "Only the team sees this project's agenda, meetings, decisions, actions and documents." in overview
 
 
 @pytest.mark.parametrize("name", ["project-detail", *WORK_PAGES])

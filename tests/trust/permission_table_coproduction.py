@@ -62,6 +62,8 @@ TEAM = {"parent": OK, "officer": OK}  # the two leads
 # kept out, since only the team works in a project.
 WORK = {"visitor": LOGIN, **TEAM, "others": NOT_FOUND}
 WORK_POST = {"visitor": LOGIN, "parent": NOT_ALLOWED, "officer": NOT_ALLOWED, "others": NOT_FOUND}
+# Pages forum staff need to run a project. The overview shows staff and admins outside the team
+# only a team-only project's settings, not its work (tests/coproduction/test_views.py).
 MANAGE = {"visitor": LOGIN, **TEAM, "staff": OK, "admin": OK, "others": NOT_FOUND}
 
 ROWS = [
