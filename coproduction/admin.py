@@ -22,6 +22,7 @@ from .models import (
     Document,
     DocumentComment,
     DocumentVersion,
+    Invitation,
     Meeting,
     Project,
     SignOff,
@@ -132,6 +133,27 @@ class TeamMemberAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """To read: leads and forum staff invite and withdraw on the team page; the person answers on
+    the invitation's own page."""
+
+    list_display = ["email", "project", "side", "is_lead", "status", "invited_at", "expires_at"]
+    list_filter = ["status", "side", "project"]
+    search_fields = ["email", "project__title"]
+    list_select_related = ["project"]
+    readonly_fields = [
+        "project", "email", "side", "is_lead", "invited_by", "invited_at", "expires_at", "status", "answered_at",
+        "member",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

@@ -3,7 +3,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 
-from forum_portal.people.models import Organisation, User
+from forum_portal.people.models import Organisation
 
 from .models import AgendaItem, Decision, Meeting, Project, Side, TeamMember
 
@@ -79,10 +79,10 @@ class ProjectForm(forms.ModelForm):
         return value
 
 
-class AddTeamMemberForm(forms.Form):
+class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
-        help_text="The person must have an account on the portal.",
+        help_text="We email them a link to join. If they have no account yet, they can create one with this address.",
         error_messages={"required": "Enter the person's email address", "invalid": "Enter a real email address"},
     )
     side = forms.ChoiceField(
@@ -91,7 +91,7 @@ class AddTeamMemberForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose which side the person is on"},
     )
-    is_lead = forms.BooleanField(label="They lead their side", required=False)
+    is_lead = forms.BooleanField(label="They will lead their side", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,16 +99,8 @@ class AddTeamMemberForm(forms.Form):
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Field.radios("side", legend_size=Size.SMALL, inline=True),
             Field.checkbox("is_lead"),
-            button="Add to the team",
+            button="Send the invitation",
         )
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError("There is no account with this email address")
-        self.cleaned_data["user"] = user
-        return email
 
 
 class AgendaItemForm(forms.Form):

@@ -13,6 +13,7 @@ from .models import (
     Decision,
     Document,
     DocumentVersion,
+    Invitation,
     Meeting,
     Project,
     Side,
@@ -55,6 +56,11 @@ def public_projects():
 
 def team_of(project: Project):
     return TeamMember.objects.current().filter(project=project).select_related(*MEMBER_JOINS)
+
+
+def invitations_waiting(project: Project):
+    """Invitations nobody has answered or withdrawn, newest first, run out or not."""
+    return Invitation.objects.waiting().filter(project=project).select_related("invited_by")
 
 
 def team_counts(project: Project) -> dict[str, int]:

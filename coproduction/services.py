@@ -1,19 +1,22 @@
 """Changes to co-production projects. Each function records who made the change in the project's
 activity, so the team can always see who did what and when."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
+from forum_portal.people.models import User
 from forum_portal.people.rules import is_forum_staff, is_officer, is_parent_carer
 
 from .models import (
+    INVITATION_DAYS,
     Action,
     Activity,
     AgendaItem,
@@ -22,6 +25,7 @@ from .models import (
     Document,
     DocumentComment,
     DocumentVersion,
+    Invitation,
     Meeting,
     Project,
     Side,
@@ -62,7 +66,8 @@ def record_admin_change(project: Project, *, by, summary: str, event: str | None
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:70] or "project"
     slug, n = base, 2
-    while slug == "new" or Project.objects.filter(slug=slug).exists():
+    # "new" and "invitations" are pages of their own under /coproduction/.
+    while slug in ("new", "invitations") or Project.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -133,8 +138,7 @@ def _check_side(user, side: str) -> None:
         )
 
 
-@transaction.atomic
-def add_team_member(project: Project, *, user, side: str, is_lead: bool = False, by) -> TeamMember:
+def _join_team(project: Project, *, user, side: str, is_lead: bool) -> TeamMember:
     """Put a person on the team, on one side. Someone who left before comes back on the same row."""
     _check_side(user, side)
     member = TeamMember.objects.select_for_update().filter(project=project, user=user).first()
@@ -148,6 +152,14 @@ def add_team_member(project: Project, *, user, side: str, is_lead: bool = False,
     member.joined_at = timezone.now()
     member.save()
     forget_cached_membership(user)
+    return member
+
+
+@transaction.atomic
+def add_team_member(project: Project, *, user, side: str, is_lead: bool = False, by) -> TeamMember:
+    """Put a person straight on the team, telling them by email. The portal's pages invite people
+    instead (``invite_to_team``); this is for setting up demo and test data, and for acceptance."""
+    member = _join_team(project, user=user, side=side, is_lead=is_lead)
     role = "lead" if is_lead else "member"
     _log(project, f"added a {member.get_side_display().lower()} {role} to the team", actor=by)
     if user.pk != getattr(by, "pk", None):
@@ -160,6 +172,130 @@ def add_team_member(project: Project, *, user, side: str, is_lead: bool = False,
         )
     record_event("coproduction.team_member_added", actor=by, obj=project, side=side, lead=is_lead)
     return member
+
+
+# --- Invitations -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_to_team(project: Project, *, email: str, side: str, is_lead: bool = False, by) -> Invitation:
+    """Invite a person, by email address, to join the team on one side; they are emailed a link
+    (``invitation.sent`` is the queued email, or None if they have switched these emails off).
+
+    Nobody is on the team until they accept. A person already on the team, or with an invitation
+    still waiting, is not invited again. An existing account that could never join the
+    professional side is refused now; the parent carer side is checked on acceptance, since a
+    person can join the forum after being invited.
+    """
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is not None:
+        if TeamMember.objects.current().filter(project=project, user=user).exists():
+            raise ValidationError("This person is already on the team.", code="already_member")
+        if side == Side.PROFESSIONAL:
+            _check_side(user, side)
+    now = timezone.now()
+    # An invitation that ran out makes way for a new one.
+    Invitation.objects.waiting().filter(project=project, email=email, expires_at__lte=now).update(
+        status=Invitation.Status.EXPIRED, answered_at=now
+    )
+    already = ValidationError("This person already has an invitation waiting.", code="already_invited")
+    if Invitation.objects.waiting().filter(project=project, email=email).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                project=project,
+                email=email,
+                side=side,
+                is_lead=is_lead,
+                invited_by=by,
+                invited_at=now,
+                expires_at=now + timedelta(days=INVITATION_DAYS),
+            )
+    except IntegrityError:  # the same person invited at the same moment by someone else
+        raise already from None
+    role = "lead" if is_lead else "member"
+    _log(project, f"invited a {invitation.get_side_display().lower()} {role} to the team", actor=by)
+    invitation.sent = queue_email(
+        kind="coproduction_invitation",
+        to=user or email,
+        dedupe_key=f"coproduction:invitation:{invitation.pk}",
+        template="coproduction_invitation",
+        context={"invitation": invitation, "project": project, "has_account": user is not None},
+    )
+    record_event("coproduction.invitation_sent", actor=by, obj=project, side=side, lead=is_lead)
+    return invitation
+
+
+def _open_invitation(invitation: Invitation) -> Invitation:
+    """The invitation, locked, if it can still be answered."""
+    invitation = Invitation.objects.select_for_update().select_related("project").get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(
+            f"This invitation has been {invitation.get_status_display().lower()} already.", code="answered"
+        )
+    if invitation.has_run_out():
+        raise ValidationError(
+            "This invitation has run out. Ask the person who invited you to send a new one.", code="run_out"
+        )
+    return invitation
+
+
+def has_verified_address(user, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, *, user) -> TeamMember:
+    """The invited person joins the team, on the side and as the lead or member they were invited
+    as. Only an account holding the invited address, verified, may accept, and only while the
+    invitation is waiting and has not run out."""
+    invitation = _open_invitation(invitation)
+    if not has_verified_address(user, invitation.email):
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}. Sign in with that address to accept it.",
+            code="other_address",
+        )
+    member = _join_team(invitation.project, user=user, side=invitation.side, is_lead=invitation.is_lead)
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.member = member
+    invitation.save(update_fields=["status", "answered_at", "member"])
+    role = ", as a lead" if invitation.is_lead else ""
+    _log(
+        invitation.project,
+        f"joined the team ({member.get_side_display().lower()}{role}) on an invitation",
+        member=member,
+    )
+    record_event("coproduction.invitation_accepted", actor=user, obj=invitation.project, side=member.side)
+    return member
+
+
+@transaction.atomic
+def decline_invitation(invitation: Invitation) -> Invitation:
+    """The invited person says no. Whoever holds the link may decline, signed in or not: nobody
+    should need an account to turn an invitation down. The activity does not name them."""
+    invitation = _open_invitation(invitation)
+    invitation.status = Invitation.Status.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    _log(invitation.project, f"declined an invitation to the {invitation.get_side_display().lower()} side")
+    return invitation
+
+
+@transaction.atomic
+def withdraw_invitation(invitation: Invitation, *, by) -> Invitation:
+    """A lead or forum staff take back an invitation nobody has answered, run out or not."""
+    invitation = Invitation.objects.select_for_update().select_related("project").get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError("This invitation has been answered already.", code="answered")
+    invitation.status = Invitation.Status.WITHDRAWN
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    _log(invitation.project, f"withdrew an invitation to the {invitation.get_side_display().lower()} side", actor=by)
+    record_event("coproduction.invitation_withdrawn", actor=by, obj=invitation.project)
+    return invitation
 
 
 @transaction.atomic

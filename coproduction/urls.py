@@ -7,10 +7,16 @@ app_name = "coproduction"
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="project-list"),
     path("new/", views.ProjectCreateView.as_view(), name="project-create"),
+    path("invitations/<str:token>/", views.InvitationView.as_view(), name="invitation"),
     path("<slug:slug>/", views.ProjectDetailView.as_view(), name="project-detail"),
     path("<slug:slug>/edit/", views.ProjectEditView.as_view(), name="project-edit"),
     path("<slug:slug>/team/", views.TeamView.as_view(), name="team"),
     path("<slug:slug>/team/<int:pk>/", views.TeamMemberChangeView.as_view(), name="team-member-change"),
+    path(
+        "<slug:slug>/team/invitations/<int:pk>/withdraw/",
+        views.InvitationWithdrawView.as_view(),
+        name="invitation-withdraw",
+    ),
     path("<slug:slug>/team/leave/", views.LeaveProjectView.as_view(), name="team-leave"),
     path("<slug:slug>/team/show-name/", views.ShowNameView.as_view(), name="team-show-name"),
     path("<slug:slug>/agenda/", views.AgendaView.as_view(), name="agenda"),

@@ -12,24 +12,35 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from forum_portal.people.rules import has_two_factor, needs_two_factor
+from forum_portal.people.rules import has_two_factor, is_parent_carer, needs_two_factor
 from forum_portal.people.views import PortalPermissionMixin
 
 from . import selectors, services
 from .forms import (
     ActionForm,
-    AddTeamMemberForm,
     AgendaItemForm,
     CommentForm,
     CornerstonesForm,
     DecisionForm,
     DocumentEditForm,
     DocumentForm,
+    InviteForm,
     MeetingForm,
     ParkItemForm,
     ProjectForm,
 )
-from .models import Action, Activity, AgendaItem, Decision, Document, DocumentVersion, Project, Side, TeamMember
+from .models import (
+    Action,
+    Activity,
+    AgendaItem,
+    Decision,
+    Document,
+    DocumentVersion,
+    Invitation,
+    Project,
+    Side,
+    TeamMember,
+)
 from .rules import current_member
 
 
@@ -188,10 +199,10 @@ class ProjectEditView(ProjectMixin, FormView):
 
 
 class TeamView(ProjectMixin, FormView):
-    """The team, both sides; leads and forum staff add people here."""
+    """The team, both sides; leads and forum staff invite people and see who has not answered."""
 
     template_name = "coproduction/team_list.html"
-    form_class = AddTeamMemberForm
+    form_class = InviteForm
     project_permission = "coproduction.open_project"
 
     def get_context_data(self, **kwargs):
@@ -199,6 +210,8 @@ class TeamView(ProjectMixin, FormView):
         if not (context["can_work"] or context["can_manage_team"]):
             raise Http404
         context["team"] = selectors.team_of(self.project)
+        if context["can_manage_team"]:
+            context["invitations"] = selectors.invitations_waiting(self.project)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -207,20 +220,81 @@ class TeamView(ProjectMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"]
         try:
-            member = services.add_team_member(
+            invitation = services.invite_to_team(
                 self.project,
-                user=form.cleaned_data["user"],
+                email=email,
                 side=form.cleaned_data["side"],
                 is_lead=form.cleaned_data["is_lead"],
                 by=self.request.user,
             )
         except ValidationError as error:
-            field = "side" if error.code in {"not_parent_carer", "not_professional"} else "email"
-            form.add_error(field, error.messages[0])
+            form.add_error("side" if error.code == "not_professional" else "email", error.messages[0])
             return self.form_invalid(form)
-        messages.success(self.request, f"{member.display_name} is on the team.")
+        if invitation.sent is None:
+            messages.warning(
+                self.request,
+                f"{invitation.email} has switched off emails about co-production invitations, so none was sent. "
+                "Withdraw the invitation below if you will reach them another way.",
+            )
+        else:
+            messages.success(
+                self.request, f"An invitation is on its way to {invitation.email}. They join when they accept it."
+            )
         return redirect("coproduction:team", self.project.slug)
+
+
+class InvitationWithdrawView(ProjectMixin, View):
+    project_permission = "coproduction.manage_team"
+
+    def load_objects(self):
+        self.invitation = get_object_or_404(Invitation.objects.waiting(), project=self.project, pk=self.kwargs["pk"])
+
+    def post(self, request, slug, pk):
+        services.withdraw_invitation(self.invitation, by=request.user)
+        messages.success(request, f"The invitation to {self.invitation.email} is withdrawn.")
+        return redirect("coproduction:team", self.project.slug)
+
+
+class InvitationView(TemplateView):
+    """The page an invitation's link opens: the person accepts (signed in with the invited
+    address) or declines (anyone holding the link). Someone without an account signs up and opens
+    the same link again."""
+
+    template_name = "coproduction/invitation.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = get_object_or_404(
+            Invitation.objects.select_related("project", "invited_by"), token=kwargs["token"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        invitation = self.invitation
+        context.update(invitation=invitation, project=invitation.project)
+        if user.is_authenticated:
+            context["right_address"] = services.has_verified_address(user, invitation.email)
+            context["needs_to_join_forum"] = invitation.side == Side.PARENT_CARER and not is_parent_carer(user)
+        return context
+
+    def post(self, request, token):
+        answer = request.POST.get("answer")
+        try:
+            if answer == "accept":
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                services.accept_invitation(self.invitation, user=request.user)
+                messages.success(request, f"Welcome to the team of {self.invitation.project.title}.")
+                return redirect(self.invitation.project.get_absolute_url())
+            if answer == "decline":
+                services.decline_invitation(self.invitation)
+                messages.success(request, "You have declined the invitation. Thank you for letting the team know.")
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return redirect(self.invitation.get_absolute_url())
 
 
 class TeamMemberChangeView(ProjectMixin, View):

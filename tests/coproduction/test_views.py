@@ -204,28 +204,6 @@ def test_parent_carer_cannot_set_up_a_project(client):
     assert client.get(reverse("coproduction:project-create")).status_code == 403
 
 
-def test_lead_adds_people_to_the_team(client, team):
-    client.force_login(team.parent_lead.user)
-    response = client.post(url("team", team.project), {"email": "nobody@example.org", "side": "parent_carer"})
-    assert "There is no account with this email address" in response.content.decode()
-
-    officer = OfficerFactory()
-    response = client.post(url("team", team.project), {"email": officer.email, "side": "parent_carer"})
-    assert "Only a member of the forum can join on the parent carer side." in response.content.decode()
-
-    response = client.post(url("team", team.project), {"email": officer.email.upper(), "side": "professional"})
-    assert response.status_code == 302
-    assert TeamMember.objects.get(project=team.project, user=officer).side == Side.PROFESSIONAL
-
-
-def test_team_member_who_is_not_a_lead_cannot_add_people(client, team):
-    client.force_login(team.parent.user)
-    assert client.get(url("team", team.project)).status_code == 200
-    response = client.post(url("team", team.project), {"email": ParentCarerFactory().email, "side": "parent_carer"})
-    assert response.status_code == 404
-    assert TeamMember.objects.filter(project=team.project).count() == 4
-
-
 def test_member_leaves_the_project(client, team):
     client.force_login(team.professional.user)
     response = client.post(url("team-leave", team.project))
