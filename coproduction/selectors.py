@@ -8,6 +8,7 @@ from forum_portal.people.rules import has_two_factor, is_forum_staff
 
 from .models import (
     Action,
+    Activity,
     AgendaItem,
     CornerstonesRating,
     Decision,
@@ -56,6 +57,11 @@ def public_projects():
 
 def team_of(project: Project):
     return TeamMember.objects.current().filter(project=project).select_related(*MEMBER_JOINS)
+
+
+def activity_of(project: Project):
+    """The project's record of changes, newest first, with who made each."""
+    return Activity.objects.filter(project=project).select_related("member__user", "actor")
 
 
 def invitations_waiting(project: Project):

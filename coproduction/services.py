@@ -329,10 +329,19 @@ def remove_team_member(member: TeamMember, *, by) -> TeamMember:
     return member
 
 
+@transaction.atomic
 def set_show_name(member: TeamMember, *, show: bool) -> TeamMember:
-    """The person's own choice whether their name appears on the public summary."""
+    """The person's own choice whether their name appears on the public summary. It changes what
+    the public reads, so it is recorded like any other change."""
+    if member.show_name == show:
+        return member
     member.show_name = show
     member.save(update_fields=["show_name"])
+    _log(
+        member.project,
+        "agreed to be named on the public summary" if show else "asked not to be named on the public summary",
+        member=member,
+    )
     return member
 
 

@@ -6,6 +6,7 @@ import difflib
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -31,7 +32,6 @@ from .forms import (
 )
 from .models import (
     Action,
-    Activity,
     AgendaItem,
     Decision,
     Document,
@@ -161,7 +161,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             documents = documents.filter(is_coproduced=True)
         context["documents"] = documents
         if context["can_work"]:
-            context["activity"] = Activity.objects.filter(project=project).select_related("member__user", "actor")[:10]
+            context["activity"] = selectors.activity_of(project)[:10]
             context["agenda_waiting"] = AgendaItem.objects.filter(
                 project=project, status=AgendaItem.Status.PROPOSED
             ).count()
@@ -485,13 +485,15 @@ class ActionDoneView(WorkMixin, View):
 
 
 class ActivityView(WorkMixin, TemplateView):
+    """Every change to the project, newest first, a page at a time."""
+
     template_name = "coproduction/activity_list.html"
+    page_size = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["activity"] = Activity.objects.filter(project=self.project).select_related("member__user", "actor")[
-            :200
-        ]
+        page = Paginator(selectors.activity_of(self.project), self.page_size).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, activity=page.object_list)
         return context
 
 

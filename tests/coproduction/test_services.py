@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from coproduction import services
 from coproduction.models import Activity, AgendaItem, Document, Project, Side, TeamMember
@@ -384,3 +385,76 @@ def test_person_added_to_a_team_is_told_by_email(team, django_capture_on_commit_
     email = OutgoingEmail.objects.get(kind="coproduction_team")
     assert (email.recipient, email.subject) == (parent.email, f"You are on the team of {team.project.title}")
     assert "on the parent carer side, as a lead." in email.body_text
+
+
+# --- Who changed what --------------------------------------------------------------------------------
+
+
+def _entries(project):
+    return [(entry.member, entry.summary) for entry in Activity.objects.filter(project=project).order_by("id")]
+
+
+def test_every_change_to_the_agenda_is_recorded_with_who(team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    services.agree_agenda_item(item, by=team.parent_lead)
+    services.agree_agenda_item(item, by=team.professional_lead)
+    services.agree_agenda_item(item, by=team.professional_lead)  # already agreed: no change, no entry
+    services.park_agenda_item(item, by=team.parent_lead, reason="Another group has it")
+    assert _entries(team.project) == [
+        (team.parent, "proposed an agenda item: Transport"),
+        (team.parent_lead, "agreed an agenda item: Transport"),
+        (team.professional_lead, "agreed an agenda item, now on the agenda: Transport"),
+        (team.parent_lead, "took an item off the agenda and parked it: Transport. Reason: Another group has it"),
+    ]
+
+
+def test_every_meeting_decision_and_action_is_recorded_with_who(team):
+    meeting = services.record_meeting(team.project, by=team.professional, title="First", held_on=TODAY)
+    services.record_decision(
+        team.project, by=team.parent, text="Publish a guide", agreed_by=[team.parent], meeting=meeting
+    )
+    action = services.add_action(
+        team.project, by=team.parent, description="Draft the guide", owner=team.professional, due_on=TODAY
+    )
+    services.complete_action(action, by=team.professional)
+    services.complete_action(action, by=team.professional)  # already done: no entry
+    assert _entries(team.project) == [
+        (team.professional, "recorded a meeting: First"),
+        (team.parent, "recorded a decision"),
+        (team.parent, "added an action: Draft the guide"),
+        (team.professional, "marked an action done: Draft the guide"),
+    ]
+
+
+def test_every_change_to_a_document_is_recorded_with_who(team):
+    document = services.start_document(team.project, by=team.parent, title="Charter", body="One")
+    version = services.save_document_version(document, by=team.professional, body="Two", based_on=1)
+    services.comment_on_version(version, by=team.parent, text="Good")
+    services.sign_off_version(version, by=team.parent_lead)
+    services.sign_off_version(version, by=team.parent_lead)  # signed already: no entry
+    services.sign_off_version(version, by=team.professional_lead)
+    assert _entries(team.project) == [
+        (team.parent, "started a document: Charter"),
+        (team.professional, "saved version 2 of Charter"),
+        (team.parent, "commented on version 2 of Charter"),
+        (team.parent_lead, "signed off version 2 of Charter"),
+        (team.professional_lead, "signed off version 2 of Charter"),
+    ]
+
+
+def test_each_entry_names_the_account_and_the_moment(team):
+    before = timezone.now()
+    services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    entry = Activity.objects.get(project=team.project)
+    assert (entry.member, entry.actor) == (team.parent, team.parent.user)
+    assert before <= entry.at <= timezone.now()
+
+
+def test_choosing_to_be_named_publicly_is_recorded_once(team):
+    services.set_show_name(team.parent, show=True)
+    services.set_show_name(team.parent, show=True)
+    services.set_show_name(team.parent, show=False)
+    assert _entries(team.project) == [
+        (team.parent, "agreed to be named on the public summary"),
+        (team.parent, "asked not to be named on the public summary"),
+    ]

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduction import services
-from coproduction.models import AgendaItem, Decision, DocumentVersion, Meeting, Project, Side, TeamMember
+from coproduction.models import Activity, AgendaItem, Decision, DocumentVersion, Meeting, Project, Side, TeamMember
 from tests.factories.coproduction import project_with_team
 from tests.factories.people import ForumStaffFactory, OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
 
@@ -608,3 +608,58 @@ def test_staff_make_a_lead_and_take_someone_off_the_team(client, team):
     summaries = list(team.project.activity.values_list("summary", flat=True))
     assert summaries == ["took a professional off the team", "made a parent carer lead"]
     assert client.get(url("agenda", team.project)).status_code == 404  # staff manage, the team works
+
+
+# --- Who changed what ---------------------------------------------------------------------------------
+
+
+def _activity(team, n):
+    """n entries, by a team member, by forum staff outside the team and by nobody named."""
+    staff = ForumStaffFactory()
+    for i in range(n):
+        Activity.objects.create(project=team.project, member=team.parent, actor=team.parent.user, summary=f"did {i}")
+        Activity.objects.create(project=team.project, actor=staff, summary=f"staff did {i}")
+        Activity.objects.create(project=team.project, summary=f"someone did {i}")
+
+
+def test_activity_page_shows_who_and_when_a_page_at_a_time(client, team, settings):
+    Activity.objects.all().delete()
+    entries = [
+        Activity(project=team.project, member=team.parent, actor=team.parent.user, summary=f"change {i}")
+        for i in range(51)
+    ]
+    Activity.objects.bulk_create(entries)
+    client.force_login(team.professional.user)
+
+    first = client.get(url("activity", team.project))
+    second = client.get(url("activity", team.project) + "?page=2")
+
+    assert [entry.summary for entry in first.context["activity"]][:2] == ["change 50", "change 49"]
+    assert len(first.context["activity"]) == 50
+    assert [entry.summary for entry in second.context["activity"]] == ["change 0"]
+    content = first.content.decode()
+    assert "51 changes, showing 1 to 50." in content
+    assert f"{team.parent.user.full_name} change 50</li>" in content
+    assert '<a class="govuk-link govuk-pagination__link" href="?page=2" rel="next">' in content
+    assert '<a class="govuk-link govuk-pagination__link" href="?page=1" rel="prev">' in second.content.decode()
+    # A page number past the end shows the last page.
+    assert [e.summary for e in client.get(url("activity", team.project) + "?page=9").context["activity"]] == [
+        "change 0"
+    ]
+
+
+def test_activity_page_makes_the_same_number_of_queries_for_1_and_5_rows(client, django_assert_num_queries):
+    def page_for(n):
+        team = project_with_team()
+        _activity(team, n)
+        client.force_login(team.parent.user)
+        return url("activity", team.project)
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(large)
+    assert len(response.context["activity"]) == 15
+    assert "(forum staff) staff did 4" in response.content.decode()

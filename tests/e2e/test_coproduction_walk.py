@@ -302,6 +302,13 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     assert (document.is_coproduced, document.latest_version.number) == (True, 3)
 
     lead_page.get_by_role("link", name="Who changed what").click()
+    expect(
+        lead_page.get_by_text(f"{professional_lead.full_name} signed off version 3 of Short breaks charter")
+    ).to_be_visible()
+    expect(
+        lead_page.get_by_text(f"{parent_lead.full_name} agreed an agenda item: How families find short breaks")
+    ).to_be_visible()
+    expect(lead_page.get_by_text(f"{parent.full_name} joined the team (parent carer) on an invitation")).to_be_visible()
     check(lead_page)
     lead_page.get_by_role("link", name="Decisions").click()
     check(lead_page)
