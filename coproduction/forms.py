@@ -25,6 +25,14 @@ class MeetingDateField(DateInputField):
             "invalid": "Enter a real date, for example 27 3 2026",
         }
 
+    def compress(self, data_list):
+        # The parent passes on Python's own words for a day the month does not have
+        # ("day is out of range for month"); say it plainly instead.
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
 
 class ProjectForm(forms.ModelForm):
     partners = forms.ModelMultipleChoiceField(
@@ -246,6 +254,39 @@ class ActionForm(forms.Form):
             Field("due_on"),
             Field.select("decision"),
             button="Add the action",
+        )
+
+
+class ActionEditForm(forms.Form):
+    description = forms.CharField(
+        label="What needs doing",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter what needs doing"},
+    )
+    owner = OwnerChoiceField(
+        label="Who will do it",
+        queryset=TeamMember.objects.none(),
+        error_messages={"required": "Choose who will do it", "invalid_choice": "Choose someone on the team"},
+    )
+    due_on = MeetingDateField(label="Due by", help_text="For example, 27 3 2026")
+    status = forms.ChoiceField(
+        label="Is it done",
+        choices=[("open", "Not yet"), ("done", "Yes, it is done")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the action is done"},
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = team
+        self.fields["due_on"].error_messages["required"] = "Enter the date the action is due"
+        self.helper = _helper(
+            Field.textarea("description", rows=2),
+            Field.select("owner"),
+            Field("due_on"),
+            Field.radios("status", legend_size=Size.SMALL, inline=True),
+            button="Save the action",
         )
 
 

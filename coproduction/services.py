@@ -33,6 +33,7 @@ from .models import (
     TeamMember,
 )
 from .rules import forget_cached_membership
+from .selectors import actions_to_remind
 
 
 class EditConflict(Exception):
@@ -462,6 +463,24 @@ def record_decision(
     return decision
 
 
+def _tell_owner(action: Action, *, by: TeamMember) -> None:
+    if action.owner.user_id and action.owner.user_id != by.user_id:
+        queue_email(
+            kind="coproduction_actions",
+            to=action.owner.user,
+            # Once per action and owner: handing it to someone new tells them.
+            dedupe_key=f"coproduction:action-assigned:{action.pk}:{action.owner_id}",
+            template="coproduction_action_assigned",
+            context={"action": action, "project": action.project, "assigned_by": by},
+        )
+
+
+def _check_owner(project_id: int, owner: TeamMember) -> None:
+    # Read again: the row passed in may be from before the person left.
+    if not TeamMember.objects.current().filter(pk=owner.pk, project_id=project_id).exists():
+        raise ValidationError("The owner must be on the team.", code="not_member")
+
+
 @transaction.atomic
 def add_action(
     project: Project,
@@ -473,20 +492,48 @@ def add_action(
     decision: Decision | None = None,
 ) -> Action:
     """An action for one team member, on either side. The owner is told by email."""
-    if owner.project_id != project.pk or not owner.is_current:
-        raise ValidationError("The owner must be on the team.", code="not_member")
+    _check_owner(project.pk, owner)
     action = Action.objects.create(
         project=project, decision=decision, description=description, owner=owner, due_on=due_on, created_by=by
     )
     _log(project, f"added an action: {description[:200]}", member=by)
-    if owner.user_id != by.user_id:
-        queue_email(
-            kind="coproduction_actions",
-            to=owner.user,
-            dedupe_key=f"coproduction:action-assigned:{action.pk}",
-            template="coproduction_action_assigned",
-            context={"action": action, "project": project, "assigned_by": by},
-        )
+    _tell_owner(action, by=by)
+    return action
+
+
+@transaction.atomic
+def change_action(
+    action: Action, *, by: TeamMember, description: str, owner: TeamMember, due_on: date, status: str
+) -> Action:
+    """Anyone on the team changes an action: what it is, who owns it, when it is due, whether it
+    is done. A new owner is told by email. Reminders go once per due date, so a new due date can
+    be reminded again once it passes. Reopening a done action clears when and by whom it was done.
+    """
+    action = Action.objects.select_for_update().select_related("project").get(pk=action.pk)
+    _check_owner(action.project_id, owner)
+    if status not in Action.Status.values:
+        raise ValidationError("Choose whether the action is done.", code="bad_status")
+    changes = []
+    if description != action.description:
+        changes.append("description")
+    if owner.pk != action.owner_id:
+        changes.append("owner")
+    if due_on != action.due_on:
+        changes.append(f"due by {due_on:%-d %b %Y}")
+    if status != action.status:
+        changes.append("done" if status == Action.Status.DONE else "reopened")
+    if not changes:
+        return action
+    new_owner = owner.pk != action.owner_id
+    action.description, action.owner, action.due_on = description, owner, due_on
+    if status != action.status:
+        action.status = status
+        done = status == Action.Status.DONE
+        action.done_at, action.done_by = (timezone.now(), by) if done else (None, None)
+    action.save()
+    _log(action.project, f"changed an action ({', '.join(changes)}): {description[:200]}", member=by)
+    if new_owner:
+        _tell_owner(action, by=by)
     return action
 
 
@@ -503,16 +550,22 @@ def complete_action(action: Action, *, by: TeamMember) -> Action:
     return action
 
 
+def overdue_reminder_key(action: Action) -> str:
+    return f"coproduction:action-overdue:{action.pk}:{action.due_on.isoformat()}"
+
+
 def send_overdue_action_reminders(*, today: date | None = None) -> int:
-    """Remind each owner of an overdue action, once per due date (so moving the date reminds again)."""
+    """Remind each owner of an overdue action, once per due date (so moving the date reminds again).
+
+    Actions already reminded for their due date are left out by the query (``actions_to_remind``),
+    so a daily run renders mail only for what is new, however many old actions stay overdue."""
     today = today or timezone.localdate()
     queued = 0
-    overdue = Action.objects.overdue_on(today).filter(owner__user__isnull=False, owner__left_at__isnull=True)
-    for action in overdue.select_related("project", "owner__user"):
+    for action in actions_to_remind(today):
         email = queue_email(
             kind="coproduction_actions",
             to=action.owner.user,
-            dedupe_key=f"coproduction:action-overdue:{action.pk}:{action.due_on.isoformat()}",
+            dedupe_key=overdue_reminder_key(action),
             template="coproduction_action_overdue",
             context={"action": action, "project": action.project},
         )

@@ -27,6 +27,7 @@ urlpatterns = [
     path("<slug:slug>/meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting-detail"),
     path("<slug:slug>/decisions/", views.DecisionListView.as_view(), name="decisions"),
     path("<slug:slug>/actions/", views.ActionListView.as_view(), name="actions"),
+    path("<slug:slug>/actions/<int:pk>/edit/", views.ActionEditView.as_view(), name="action-edit"),
     path("<slug:slug>/actions/<int:pk>/done/", views.ActionDoneView.as_view(), name="action-done"),
     path("<slug:slug>/cornerstones/", views.CornerstonesView.as_view(), name="cornerstones"),
     path("<slug:slug>/activity/", views.ActivityView.as_view(), name="activity"),

@@ -18,6 +18,7 @@ from forum_portal.people.views import PortalPermissionMixin
 
 from . import selectors, services
 from .forms import (
+    ActionEditForm,
     ActionForm,
     AgendaItemForm,
     CommentForm,
@@ -473,6 +474,38 @@ class ActionListView(WorkMixin, FormView):
     def form_valid(self, form):
         action = services.add_action(self.project, by=self.member, **form.cleaned_data)
         messages.success(self.request, f"The action is added for {action.owner.display_name}.")
+        return redirect("coproduction:actions", self.project.slug)
+
+
+class ActionEditView(WorkMixin, FormView):
+    """Anyone on the team changes an action: its wording, owner, due date, or whether it is done."""
+
+    template_name = "coproduction/action_form.html"
+    form_class = ActionEditForm
+
+    def load_objects(self):
+        self.action = get_object_or_404(
+            Action.objects.select_related("owner"), project=self.project, pk=self.kwargs["pk"]
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "team": selectors.team_of(self.project)}
+
+    def get_initial(self):
+        action = self.action
+        owner = action.owner if action.owner.is_current else None
+        return {"description": action.description, "owner": owner, "due_on": action.due_on, "status": action.status}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action": self.action}
+
+    def form_valid(self, form):
+        try:
+            services.change_action(self.action, by=self.member, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("owner" if error.code == "not_member" else None, error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, "The action is saved.")
         return redirect("coproduction:actions", self.project.slug)
 
 

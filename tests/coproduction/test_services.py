@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coproduction import services
-from coproduction.models import Activity, AgendaItem, Document, Project, Side, TeamMember
+from coproduction import selectors, services
+from coproduction.models import Action, Activity, AgendaItem, Document, Project, Side, TeamMember
 from forum_portal.audit.models import AuditEvent
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
 from tests.factories.coproduction import project_with_team
@@ -229,7 +229,7 @@ def test_action_for_someone_else_emails_them_once(team, django_capture_on_commit
         )  # fmt: skip
     email = OutgoingEmail.objects.get(kind="coproduction_actions")
     assert email.recipient == team.professional.user.email
-    assert email.dedupe_key == f"coproduction:action-assigned:{action.pk}"
+    assert email.dedupe_key == f"coproduction:action-assigned:{action.pk}:{team.professional.pk}"
     assert email.subject == f"An action for you in {team.project.title}"
     assert "Ask the council for figures" in email.body_text
 
@@ -250,14 +250,88 @@ def test_overdue_reminder_once_per_due_date(team):
     assert services.send_overdue_action_reminders(today=TODAY + datetime.timedelta(days=1)) == 1
     assert services.send_overdue_action_reminders(today=TODAY + datetime.timedelta(days=2)) == 0
 
-    action.due_on = TODAY + datetime.timedelta(days=7)
-    action.save()
+    services.change_action(
+        action, by=team.parent, description=action.description, owner=action.owner,
+        due_on=TODAY + datetime.timedelta(days=7), status="open",
+    )  # fmt: skip
+    assert services.send_overdue_action_reminders(today=TODAY + datetime.timedelta(days=7)) == 0
     assert services.send_overdue_action_reminders(today=TODAY + datetime.timedelta(days=8)) == 1
     keys = OutgoingEmail.objects.filter(kind="coproduction_actions").order_by("id").values_list("dedupe_key", flat=True)
     assert list(keys) == [
         f"coproduction:action-overdue:{action.pk}:2026-11-23",
         f"coproduction:action-overdue:{action.pk}:2026-11-30",
     ]
+
+
+def test_actions_already_reminded_for_their_due_date_are_left_out_of_the_query(team):
+    reminded = services.add_action(team.project, by=team.parent, description="Old", owner=team.parent, due_on=TODAY)
+    later = TODAY + datetime.timedelta(days=3)
+    services.send_overdue_action_reminders(today=later)
+    fresh = services.add_action(team.project, by=team.parent, description="New", owner=team.parent, due_on=TODAY)
+
+    assert list(selectors.actions_to_remind(later)) == [fresh]
+    Action.objects.filter(pk=reminded.pk).update(due_on=TODAY + datetime.timedelta(days=1))  # a new due date
+    assert list(selectors.actions_to_remind(later)) == [reminded, fresh]
+
+
+def test_a_daily_run_renders_and_queues_nothing_for_actions_already_reminded(team, django_assert_num_queries):
+    for i in range(3):
+        services.add_action(team.project, by=team.parent, description=f"Late {i}", owner=team.parent, due_on=TODAY)
+    later = TODAY + datetime.timedelta(days=3)
+    assert services.send_overdue_action_reminders(today=later) == 3
+
+    with django_assert_num_queries(1):  # the one query that finds nothing left to remind
+        assert services.send_overdue_action_reminders(today=later) == 0
+
+
+def test_anyone_on_the_team_changes_an_action_and_a_new_owner_is_told(team, django_capture_on_commit_callbacks):
+    action = services.add_action(team.project, by=team.parent, description="Call", owner=team.parent, due_on=TODAY)
+
+    action = services.change_action(
+        action, by=team.professional, description="Call the council", owner=team.professional_lead,
+        due_on=TODAY + datetime.timedelta(days=7), status="open",
+    )  # fmt: skip
+
+    action.refresh_from_db()
+    assert (action.description, action.owner, action.due_on, action.status) == (
+        "Call the council", team.professional_lead, datetime.date(2026, 11, 30), "open",
+    )  # fmt: skip
+    email = OutgoingEmail.objects.get(kind="coproduction_actions")
+    assert (email.recipient, email.dedupe_key) == (
+        team.professional_lead.user.email,
+        f"coproduction:action-assigned:{action.pk}:{team.professional_lead.pk}",
+    )
+    assert Activity.objects.filter(project=team.project).first().summary == (
+        "changed an action (description, owner, due by 30 Nov 2026): Call the council"
+    )
+    assert Activity.objects.filter(project=team.project).first().member == team.professional
+
+
+def test_marking_done_and_reopening_an_action_through_a_change(team):
+    action = services.add_action(team.project, by=team.parent, description="Call", owner=team.parent, due_on=TODAY)
+    fields = {"description": "Call", "owner": team.parent, "due_on": TODAY}
+
+    action = services.change_action(action, by=team.professional, status="done", **fields)
+    assert (action.status, action.done_by, action.done_at is not None) == ("done", team.professional, True)
+    action = services.change_action(action, by=team.parent, status="open", **fields)
+    assert (action.status, action.done_by, action.done_at) == ("open", None, None)
+    unchanged = services.change_action(action, by=team.parent, status="open", **fields)
+    assert unchanged.status == "open"
+    assert list(Activity.objects.filter(project=team.project).values_list("summary", flat=True)[:2]) == [
+        "changed an action (reopened): Call",
+        "changed an action (done): Call",
+    ]
+
+
+def test_an_action_cannot_be_handed_to_someone_off_the_team(team):
+    action = services.add_action(team.project, by=team.parent, description="Call", owner=team.parent, due_on=TODAY)
+    services.remove_team_member(team.professional, by=team.professional.user)
+    for owner in [team.professional, project_with_team().parent]:
+        with pytest.raises(ValidationError) as error:
+            services.change_action(action, by=team.parent, description="Call", owner=owner, due_on=TODAY, status="open")
+        assert error.value.code == "not_member"
+    action.refresh_from_db()
+    assert action.owner == team.parent
 
 
 def test_overdue_reminder_respects_the_switch(team):

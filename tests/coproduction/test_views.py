@@ -349,6 +349,43 @@ def test_decision_and_action_through_the_pages(client, team, mailoutbox):
     assert (action.status, action.done_by) == ("done", team.parent)
 
 
+def test_team_member_changes_an_action_on_its_page(client, team):
+    action = services.add_action(team.project, by=team.parent, description="Call", owner=team.parent, due_on=TODAY)
+    page = url("action-edit", team.project, action.pk)
+    client.force_login(team.professional.user)
+    assert f'href="{page}"' in client.get(url("actions", team.project)).content.decode()
+    content = client.get(page).content.decode()
+    assert "Call</textarea>" in content
+    assert 'name="due_on_0" value="23"' in content
+
+    response = client.post(
+        page, {"description": "Call the council", "owner": team.parent.pk, "due_on_0": "31", "due_on_1": "2",
+               "due_on_2": "2027", "status": "open"},
+    )  # fmt: skip
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "Enter a real date, for example 27 3 2026" in content
+    assert "Call the council</textarea>" in content
+
+    response = client.post(
+        page, {"description": "Call the council", "owner": team.professional_lead.pk, "due_on_0": "7",
+               "due_on_1": "12", "due_on_2": "2026", "status": "done"},
+    )  # fmt: skip
+    assert response["Location"] == url("actions", team.project)
+    action.refresh_from_db()
+    assert (action.description, action.owner, action.due_on, action.status, action.done_by) == (
+        "Call the council", team.professional_lead, datetime.date(2026, 12, 7), "done", team.professional,
+    )  # fmt: skip
+
+
+def test_action_page_of_another_project_is_a_404(client, team):
+    other = project_with_team()
+    action = services.add_action(other.project, by=other.parent, description="Call", owner=other.parent, due_on=TODAY)
+    client.force_login(team.parent.user)
+    assert client.get(url("action-edit", team.project, action.pk)).status_code == 404
+
+
 # --- Documents -------------------------------------------------------------------------------------
 
 

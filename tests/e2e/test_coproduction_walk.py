@@ -1,6 +1,7 @@
 """A co-production project from set-up to a co-produced document, by four people in their own
 browsers: forum staff, two parent carers and two professionals."""
 
+import datetime
 import re
 
 import pytest
@@ -244,6 +245,16 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     check(lead_page)
     assert OutgoingEmail.objects.filter(kind="coproduction_actions", recipient=parent.email).count() == 1
     assert project.actions.get().decision == Decision.objects.get()
+    # The due date moves a week.
+    lead_page.get_by_role("link", name="Change the action: Ask families which breaks they use").click()
+    expect(lead_page.get_by_label("What needs doing")).to_have_value("Ask families which breaks they use")
+    check(lead_page)
+    lead_page.get_by_label("Day").fill("8")
+    lead_page.get_by_role("button", name="Save the action").click()
+    expect(lead_page.get_by_text("The action is saved.")).to_be_visible()
+    expect(lead_page.get_by_text("8 Dec 2026")).to_be_visible()
+    check(lead_page)
+    assert project.actions.get().due_on == datetime.date(2026, 12, 8)
     parent_page.goto("/coproduction/")
     expect(parent_page.get_by_role("link", name="Ask families which breaks they use")).to_be_visible()
     check(parent_page)

@@ -119,6 +119,7 @@ ROWS = [
     row("coproduction:meeting-detail", state=TEAM_ONLY, kwargs=_private(pk="meeting"), **WORK),
     row("coproduction:decisions", state=TEAM_ONLY, kwargs=_private(), **WORK),
     row("coproduction:actions", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:action-edit", state=TEAM_ONLY, kwargs=_private(pk="action"), **WORK),
     row("coproduction:action-done", state=TEAM_ONLY, kwargs=_private(pk="action"), **WORK_POST),
     row("coproduction:cornerstones", state=TEAM_ONLY, kwargs=_private(), **WORK),
     row("coproduction:activity", state=TEAM_ONLY, kwargs=_private(), **WORK),
