@@ -175,7 +175,7 @@ class MeetingAdmin(RecordedAdmin):
     list_display = ["title", "project", "held_on"]
     list_filter = ["project"]
     search_fields = ["title"]
-    readonly_fields = ["project", "agenda", "attendees", "recorded_by", "recorded_at"]
+    readonly_fields = ["project", "agenda", "attendees", "recorded_by", "recorded_at", "participation_activity"]
 
 
 @admin.register(Decision)

@@ -276,6 +276,10 @@ class Meeting(models.Model):
     attendees = models.ManyToManyField(TeamMember, blank=True, related_name="meetings_attended")
     recorded_by = models.ForeignKey(TeamMember, on_delete=models.RESTRICT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # The meeting's entry in the forum's participation log, so it is logged once.
+    participation_activity = models.OneToOneField(
+        "participation.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="coproduction_meeting"
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]

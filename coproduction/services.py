@@ -2,6 +2,7 @@
 activity, so the team can always see who did what and when."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -12,8 +13,11 @@ from django.utils.text import slugify
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
-from forum_portal.people.models import User
+from forum_portal.people.models import Organisation, User
 from forum_portal.people.rules import is_forum_staff, is_officer, is_parent_carer
+from participation.models import Activity as ParticipationActivity
+from participation.models import LadderStep
+from participation.services import log_activity
 
 from .models import (
     INVITATION_DAYS,
@@ -430,7 +434,38 @@ def record_meeting(
     meeting.agenda.set(agenda_items)
     meeting.attendees.set(attendees)
     _log(project, f"recorded a meeting: {title}", member=by)
+    log_meeting_in_participation_log(meeting, by=by)
     return meeting
+
+
+@transaction.atomic
+def log_meeting_in_participation_log(meeting: Meeting, *, by: TeamMember) -> ParticipationActivity | None:
+    """Put the meeting in the forum's participation log, once: co-production, by the forum, with
+    the parent carers present counted and named. The meeting keeps the entry, so a second call
+    changes nothing. Without a forum organisation (a portal not yet set up) there is nothing to
+    log it against, and nothing is logged."""
+    meeting = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    if meeting.participation_activity_id is not None:
+        return meeting.participation_activity
+    forum = Organisation.objects.filter(kind=Organisation.Kind.FORUM).first()
+    if forum is None:
+        return None
+    parent_carers = list(meeting.attendees.filter(side=Side.PARENT_CARER).select_related("user"))
+    activity = log_activity(
+        title=f"{meeting.project.title}: {meeting.title}"[:200],
+        kind=ParticipationActivity.Kind.COPRODUCTION_MEETING,
+        happened_on=meeting.held_on,
+        organisation=forum,
+        ladder_step=LadderStep.COPRODUCTION,
+        parent_carers_involved=len(parent_carers),
+        # A meeting records no length; the log's hours stay 0 until staff correct the entry.
+        hours=Decimal("0"),
+        by=by.user,
+        participants=[member.user for member in parent_carers if member.user_id],
+    )
+    meeting.participation_activity = activity
+    meeting.save(update_fields=["participation_activity"])
+    return activity
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from coproduction import selectors, services
 from coproduction.models import Action, Activity, AgendaItem, Document, Project, Side, TeamMember
 from forum_portal.audit.models import AuditEvent
 from forum_portal.notify.models import EmailOptOut, OutgoingEmail
+from forum_portal.people.models import Organisation
 from tests.factories.coproduction import project_with_team
 from tests.factories.people import ForumStaffFactory, OfficerFactory, ParentCarerFactory
 
@@ -208,6 +209,41 @@ def test_meeting_takes_only_agreed_items(team):
     )  # fmt: skip
     assert list(meeting.agenda.all()) == [item]
     assert meeting.attendees.count() == 3
+
+
+def test_a_meeting_is_logged_once_in_the_participation_log(team):
+    from participation.models import Activity as ParticipationActivity
+
+    forum = Organisation.objects.create(name="Brookshire Parent Carer Forum", slug="forum", kind="forum")
+    meeting = services.record_meeting(
+        team.project, by=team.professional, title="First", held_on=TODAY,
+        attendees=[team.parent, team.parent_lead, team.professional],
+    )  # fmt: skip
+
+    entry = ParticipationActivity.objects.get()
+    assert (
+        entry.title, entry.kind, entry.happened_on, entry.organisation, entry.ladder_step,
+        entry.parent_carers_involved, entry.recorded_by,
+    ) == (
+        f"{team.project.title}: First", "coproduction_meeting", TODAY, forum, "coproduction", 2,
+        team.professional.user,
+    )  # fmt: skip
+    assert set(entry.participants.all()) == {team.parent.user, team.parent_lead.user}
+    meeting.refresh_from_db()
+    assert meeting.participation_activity == entry
+    assert services.log_meeting_in_participation_log(meeting, by=team.parent) == entry
+    assert ParticipationActivity.objects.count() == 1
+
+
+def test_without_a_forum_organisation_a_meeting_is_recorded_but_not_logged(team):
+    from participation.models import Activity as ParticipationActivity
+
+    meeting = services.record_meeting(
+        team.project, by=team.parent, title="First", held_on=TODAY, attendees=[team.parent]
+    )
+    assert (meeting.pk is not None, meeting.participation_activity, ParticipationActivity.objects.count()) == (
+        True, None, 0,
+    )  # fmt: skip
 
 
 def test_decision_names_who_agreed_and_keeps_dissent(team):

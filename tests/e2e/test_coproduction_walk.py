@@ -221,6 +221,10 @@ def test_team_sets_the_agenda_decides_acts_and_writes_together(page, open_browse
     check(lead_page)
     meeting = Meeting.objects.get()
     assert meeting.attendees.count() == 3
+    assert (meeting.participation_activity.kind, meeting.participation_activity.parent_carers_involved) == (
+        "coproduction_meeting",
+        1,
+    )
 
     # A decision from the meeting, and an action for a parent.
     lead_page.get_by_role("link", name="Record a decision from this meeting").click()
