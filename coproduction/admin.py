@@ -164,6 +164,7 @@ class AgendaItemAdmin(RecordedAdmin):
     list_display = ["title", "project", "status", "proposed_at"]
     list_filter = ["status", "project"]
     search_fields = ["title", "description"]
+    list_select_related = ["project"]
     readonly_fields = [
         "project", "proposed_by", "proposed_at", "status", "agreed_by_parent_lead", "agreed_by_professional_lead",
         "parked_by", "parked_reason", "changed_at",
@@ -175,6 +176,7 @@ class MeetingAdmin(RecordedAdmin):
     list_display = ["title", "project", "held_on"]
     list_filter = ["project"]
     search_fields = ["title"]
+    list_select_related = ["project"]
     readonly_fields = ["project", "agenda", "attendees", "recorded_by", "recorded_at", "participation_activity"]
 
 
@@ -183,6 +185,7 @@ class DecisionAdmin(RecordedAdmin):
     list_display = ["__str__", "project", "meeting", "decided_on"]
     list_filter = ["project", "decided_on"]
     search_fields = ["text", "dissent"]
+    list_select_related = ["project", "meeting"]
     readonly_fields = ["project", "meeting", "agreed_by", "recorded_by", "recorded_at"]
 
 
@@ -193,6 +196,7 @@ class ActionAdmin(RecordedAdmin):
     list_display = ["__str__", "project", "owner", "due_on", "status"]
     list_filter = ["status", "project"]
     search_fields = ["description"]
+    list_select_related = ["project", "owner__user"]
     readonly_fields = ["project", "decision", "owner", "status", "created_by", "created_at", "done_at", "done_by"]
 
 
@@ -220,6 +224,7 @@ class DocumentAdmin(RecordedAdmin):
     list_display = ["title", "project", "is_coproduced", "created_at"]
     list_filter = ["is_coproduced", "project"]
     search_fields = ["title"]
+    list_select_related = ["project"]
     readonly_fields = ["project", "latest_version", "is_coproduced", "created_at"]
     inlines = [DocumentVersionInline]
 
@@ -238,6 +243,7 @@ class DocumentVersionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "number", "author", "created_at"]
     list_filter = ["document__project"]
     search_fields = ["document__title", "body"]
+    list_select_related = ["document", "author__user"]
     readonly_fields = ["document", "number", "body", "body_html", "author", "created_at"]
 
     def has_add_permission(self, request):
@@ -257,6 +263,7 @@ class SignOffAdmin(admin.ModelAdmin):
     list_display = ["__str__", "side", "signed_at"]
     list_filter = ["side", "version__document__project"]
     search_fields = ["version__document__title"]
+    list_select_related = ["version__document", "member__user"]
     readonly_fields = ["version", "member", "side", "signed_at"]
 
     def has_add_permission(self, request):
@@ -274,6 +281,7 @@ class DocumentCommentAdmin(RecordedAdmin):
     list_display = ["__str__", "version", "created_at"]
     list_filter = ["version__document__project"]
     search_fields = ["text"]
+    list_select_related = ["version__document"]
     readonly_fields = ["version", "author", "created_at"]
 
     def project_of(self, obj) -> Project:
@@ -308,6 +316,7 @@ class CornerstonesRatingAdmin(RecordedAdmin):
     list_display = ["__str__", "side", "period", "welcome", "value", "communicate", "partnership"]
     list_filter = ["side", "period", "project"]
     search_fields = ["project__title", "comment"]
+    list_select_related = ["project", "member__user"]
 
     def describe(self, obj) -> str:
         return f"a Four Cornerstones rating for {obj.period:%B %Y}"

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduction import services
@@ -189,3 +191,23 @@ def test_a_rating_deleted_in_the_admin_is_recorded_without_the_persons_name(admi
     summary = team.project.activity.first().summary
     assert summary == f"deleted a Four Cornerstones rating for {rating.period:%B %Y} in the admin"
     assert team.parent.user.full_name not in summary
+
+
+@pytest.mark.parametrize("model", [*MODELS, "invitation"])
+def test_admin_lists_make_the_same_number_of_queries_for_1_and_5_rows(admin_client, model, django_assert_num_queries):
+    def fill(n):
+        for _ in range(n):
+            team = project_with_team()
+            _fill(team)
+            services.invite_to_team(
+                team.project, email=f"{team.project.slug}@example.org", side="parent_carer", by=team.parent_lead.user
+            )
+
+    changelist = reverse(f"admin:coproduction_{model}_changelist")
+    fill(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get(changelist).status_code == 200
+    fill(4)
+    with django_assert_num_queries(len(queries)):
+        response = admin_client.get(changelist)
+    assert response.context["cl"].result_count == response.context["cl"].model.objects.count() >= 5

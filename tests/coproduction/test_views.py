@@ -486,6 +486,59 @@ def test_list_pages_make_the_same_number_of_queries_for_1_and_5_rows(client, nam
         assert client.get(large).status_code == 200
 
 
+def test_public_summary_for_a_visitor_makes_the_same_number_of_queries_for_1_and_5_rows(
+    client, django_assert_num_queries
+):
+    def page_for(n):
+        team = project_with_team(visibility=Project.Visibility.PUBLIC)
+        _grow(team, n)
+        for document in team.project.documents.all():
+            services.sign_off_version(document.latest_version, by=team.professional_lead)  # co-produced: shown
+        services.set_show_name(team.parent, show=True)
+        return url("project-detail", team.project)
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(large)
+    content = response.content.decode()
+    assert [decision.text for decision in response.context["decisions"]] == [f"Decision {i}" for i in range(4, -1, -1)]
+    assert [document.title for document in response.context["documents"]] == [f"Doc {i}" for i in range(5)]
+    assert content.count("(version 2)</h3>") == 5
+    assert "Latest changes" not in content
+
+
+def test_meeting_page_makes_the_same_number_of_queries_for_1_and_5_rows(client, django_assert_num_queries):
+    def page_for(n):
+        team = project_with_team()
+        items = []
+        for i in range(n):
+            item = services.propose_agenda_item(team.project, by=team.parent, title=f"Item {i}")
+            services.agree_agenda_item(item, by=team.parent_lead)
+            items.append(services.agree_agenda_item(item, by=team.professional_lead))
+        attendees = [team.parent, team.parent_lead, team.professional, team.professional_lead][: min(n, 4)]
+        meeting = services.record_meeting(
+            team.project, by=team.parent, title="First", held_on=TODAY, agenda_items=items, attendees=attendees
+        )
+        for i in range(n):
+            services.record_decision(
+                team.project, by=team.parent, text=f"Decision {i}", agreed_by=attendees, meeting=meeting
+            )
+        client.force_login(team.parent.user)
+        return meeting.get_absolute_url()
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(large)
+    meeting = response.context["meeting"]
+    assert (meeting.present, len(meeting.agenda.all()), len(meeting.decisions.all())) == (4, 5, 5)
+
+
 def test_document_page_makes_the_same_number_of_queries_for_1_and_5_versions(client, django_assert_num_queries):
     def page_for(n):
         team = project_with_team()
