@@ -485,6 +485,8 @@ def record_decision(
         raise ValidationError("Choose who agreed the decision.", code="nobody_agreed")
     if any(member.project_id != project.pk for member in agreed_by):
         raise ValidationError("Only team members can agree a decision.", code="not_member")
+    if meeting is not None and meeting.project_id != project.pk:
+        raise ValidationError("Choose one of this project's meetings.", code="other_project")
     decision = Decision.objects.create(
         project=project,
         meeting=meeting,

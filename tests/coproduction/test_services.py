@@ -257,6 +257,15 @@ def test_decision_names_who_agreed_and_keeps_dissent(team):
     assert decision.dissent == "One professional wanted to wait for the budget."
 
 
+def test_a_decision_belongs_to_a_meeting_of_its_own_project(team):
+    other = project_with_team()
+    elsewhere = services.record_meeting(other.project, by=other.parent, title="Theirs", held_on=TODAY)
+    with pytest.raises(ValidationError) as error:
+        services.record_decision(team.project, by=team.parent, text="Yes", agreed_by=[team.parent], meeting=elsewhere)
+    assert error.value.code == "other_project"
+    assert team.project.decisions.count() == 0
+
+
 def test_action_for_someone_else_emails_them_once(team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         action = services.add_action(

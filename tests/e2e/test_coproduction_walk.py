@@ -1,5 +1,6 @@
-"""A co-production project from set-up to a co-produced document, by four people in their own
-browsers: forum staff, two parent carers and two professionals."""
+"""A co-production project from set-up to a co-produced document, by people in their own
+browsers: forum staff invite two parent carers (one signs up from the invitation) and two
+professionals, who accept, and someone who declines without an account."""
 
 import datetime
 import re
