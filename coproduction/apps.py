@@ -27,12 +27,27 @@ class CoproductionConfig(AppConfig):
                 description="When someone adds you to a co-production project's team.",
             )
         )
+        kinds.register(
+            kinds.EmailKind(
+                key="coproduction_invitation",
+                label="Co-production invitations",
+                description="When a co-production project's team invites you to join it.",
+            )
+        )
         privacy.register(
             privacy.PersonalData(
                 "coproduction",
                 "Your co-production projects",
                 coproduction_privacy.collect,
                 anonymise=coproduction_privacy.anonymise,
+            )
+        )
+        privacy.register(
+            privacy.PersonalData(
+                "coproduction_invitations",
+                "Your invitations to co-production teams",
+                coproduction_privacy.collect_invitations,
+                anonymise=coproduction_privacy.anonymise_invitations,
             )
         )
         ladder.register(

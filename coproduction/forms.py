@@ -3,7 +3,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout, Size
 from django import forms
 
-from forum_portal.people.models import Organisation, User
+from forum_portal.people.models import Organisation
 
 from .models import AgendaItem, Decision, Meeting, Project, Side, TeamMember
 
@@ -24,6 +24,14 @@ class MeetingDateField(DateInputField):
             "incomplete": "Enter the date of the meeting as a day, month and year",
             "invalid": "Enter a real date, for example 27 3 2026",
         }
+
+    def compress(self, data_list):
+        # The parent passes on Python's own words for a day the month does not have
+        # ("day is out of range for month"); say it plainly instead.
+        try:
+            return super().compress(data_list)
+        except forms.ValidationError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class ProjectForm(forms.ModelForm):
@@ -79,10 +87,10 @@ class ProjectForm(forms.ModelForm):
         return value
 
 
-class AddTeamMemberForm(forms.Form):
+class InviteForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
-        help_text="The person must have an account on the portal.",
+        help_text="We email them a link to join. If they have no account yet, they can create one with this address.",
         error_messages={"required": "Enter the person's email address", "invalid": "Enter a real email address"},
     )
     side = forms.ChoiceField(
@@ -91,7 +99,7 @@ class AddTeamMemberForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose which side the person is on"},
     )
-    is_lead = forms.BooleanField(label="They lead their side", required=False)
+    is_lead = forms.BooleanField(label="They will lead their side", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,16 +107,8 @@ class AddTeamMemberForm(forms.Form):
             Field.text("email", field_width=Fluid.TWO_THIRDS),
             Field.radios("side", legend_size=Size.SMALL, inline=True),
             Field.checkbox("is_lead"),
-            button="Add to the team",
+            button="Send the invitation",
         )
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(email=email, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError("There is no account with this email address")
-        self.cleaned_data["user"] = user
-        return email
 
 
 class AgendaItemForm(forms.Form):
@@ -254,6 +254,39 @@ class ActionForm(forms.Form):
             Field("due_on"),
             Field.select("decision"),
             button="Add the action",
+        )
+
+
+class ActionEditForm(forms.Form):
+    description = forms.CharField(
+        label="What needs doing",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter what needs doing"},
+    )
+    owner = OwnerChoiceField(
+        label="Who will do it",
+        queryset=TeamMember.objects.none(),
+        error_messages={"required": "Choose who will do it", "invalid_choice": "Choose someone on the team"},
+    )
+    due_on = MeetingDateField(label="Due by", help_text="For example, 27 3 2026")
+    status = forms.ChoiceField(
+        label="Is it done",
+        choices=[("open", "Not yet"), ("done", "Yes, it is done")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the action is done"},
+    )
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = team
+        self.fields["due_on"].error_messages["required"] = "Enter the date the action is due"
+        self.helper = _helper(
+            Field.textarea("description", rows=2),
+            Field.select("owner"),
+            Field("due_on"),
+            Field.radios("status", legend_size=Size.SMALL, inline=True),
+            button="Save the action",
         )
 
 

@@ -6,6 +6,9 @@ was on, so when an account is deleted the contribution stays and reads as "a par
 "a professional" instead of the person's name.
 """
 
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -63,6 +66,19 @@ class Project(models.Model):
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
+
+    def parent_share_is_too_low(self, parent_carers: int, present: int) -> bool:
+        """Whether parent carers were a smaller share of those present than the threshold asks.
+
+        Compared exactly, in whole numbers: 14 of 43 (32.6%) is below 33% though it rounds to 33,
+        and 1 of 3 (33.3%) is not. Nobody recorded present is no share at all, so no warning."""
+        return present > 0 and parent_carers * 100 < self.parent_share_threshold * present
+
+    @staticmethod
+    def parent_share_percent(parent_carers: int, present: int) -> int:
+        """The share in whole per cent, rounded down, so a share just under the threshold never
+        reads as reaching it."""
+        return parent_carers * 100 // present if present else 0
 
 
 class Side(models.TextChoices):
@@ -122,6 +138,88 @@ class TeamMember(models.Model):
         return self.user.get_full_name()
 
 
+INVITATION_DAYS = 14
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def invitation_expiry():
+    return timezone.now() + timedelta(days=INVITATION_DAYS)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def waiting(self):
+        """Invitations nobody has answered or withdrawn yet, run out or not."""
+        return self.filter(status=Invitation.Status.PENDING)
+
+
+class Invitation(models.Model):
+    """An invitation to join a project's team on one side, sent by email.
+
+    The person answers on the page its link opens. The invitation is found by its token, not by an
+    account, so someone without an account can sign up and then open the same link; only an
+    account with the invited (verified) address can accept it. Anyone holding the link can decline.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        # Written only when the same person is invited again after this one ran out; until then
+        # running out is read from the clock (``expires_at``).
+        EXPIRED = "expired", "Ran out"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    side = models.CharField(max_length=15, choices=Side.choices)
+    is_lead = models.BooleanField(default=False)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=invitation_expiry)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The team member the invitation made, once accepted.
+    member = models.ForeignKey(TeamMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-invited_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "email"],
+                condition=Q(status="pending"),
+                name="invitation_waiting_once_per_person",
+                violation_error_message="This person already has an invitation waiting.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(answered_at__isnull=False),
+                name="invitation_answer_has_a_time",
+                violation_error_message="An answered invitation records when it was answered.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.project}"
+
+    def get_absolute_url(self):
+        return reverse("coproduction:invitation", args=[self.token])
+
+    def has_run_out(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        """Waiting for an answer and not run out: it can be accepted or declined."""
+        return self.status == self.Status.PENDING and not self.has_run_out()
+
+
 class AgendaItem(models.Model):
     """Something a team member wants the team to work on.
 
@@ -178,6 +276,10 @@ class Meeting(models.Model):
     attendees = models.ManyToManyField(TeamMember, blank=True, related_name="meetings_attended")
     recorded_by = models.ForeignKey(TeamMember, on_delete=models.RESTRICT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    # The meeting's entry in the forum's participation log, so it is logged once.
+    participation_activity = models.OneToOneField(
+        "participation.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="coproduction_meeting"
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]

@@ -5,7 +5,9 @@ names them: the team member row loses its link to the account and reads "a paren
 "a professional".
 """
 
-from .models import Activity, CornerstonesRating, DocumentComment, DocumentVersion, TeamMember
+from allauth.account.models import EmailAddress
+
+from .models import Activity, CornerstonesRating, DocumentComment, DocumentVersion, Invitation, TeamMember
 
 
 def _iso(moment) -> str | None:
@@ -46,3 +48,33 @@ def anonymise(user) -> None:
     """Contributions stay, unnamed: the team member rows keep their side but lose the account."""
     TeamMember.objects.filter(user=user).update(user=None, show_name=False, is_lead=False)
     Activity.objects.filter(actor=user).update(actor=None)
+
+
+def _invitations_to(user):
+    addresses = {
+        user.email.lower(),
+        *(e.lower() for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)),
+    }
+    return Invitation.objects.filter(email__in=addresses).select_related("project")
+
+
+def collect_invitations(user) -> list[dict]:
+    """Invitations to join a team sent to any of the person's addresses."""
+    return [
+        {
+            "project": invitation.project.title,
+            "sent_to": invitation.email,
+            "side": invitation.get_side_display(),
+            "lead": invitation.is_lead,
+            "sent": _iso(invitation.invited_at),
+            "status": invitation.get_status_display(),
+            "answered": _iso(invitation.answered_at),
+        }
+        for invitation in _invitations_to(user).order_by("invited_at", "id")
+    ]
+
+
+def anonymise_invitations(user) -> None:
+    """An invitation is only an address and an answer: it goes with the account. Those the person
+    sent stay with the project, without their name (the link is cleared when the account goes)."""
+    _invitations_to(user).delete()

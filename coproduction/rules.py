@@ -1,9 +1,11 @@
 """Who may do what in a co-production project.
 
 Inside a project, parent carers and professionals have the same rights; the two sides' leads also
-agree agenda items, sign off documents and look after the team. Forum staff set projects up and
-may change any team, but only the team works in a project. Officers must use two-factor sign-in
-here as everywhere else.
+agree agenda items, sign off documents and look after the team. Only the team sees a team-only
+project's work. Forum staff set projects up and run them: they reach any project's details and team
+(``open_project``, ``change_project``, ``manage_team``) but, outside its team, not a team-only
+project's agenda, meetings, decisions, actions, documents or ratings (``view_project``). Officers
+must use two-factor sign-in here as everywhere else.
 """
 
 import rules
@@ -51,7 +53,11 @@ works_in_project = is_team_member & has_signed_in_safely
 leads_project = is_team_lead & has_signed_in_safely
 
 rules.add_perm("coproduction.add_project", is_staff_with_two_factor)
-rules.add_perm("coproduction.view_project", is_public_project | works_in_project | is_staff_with_two_factor)
+# See the project's work: its summary with decisions, actions and co-produced documents.
+rules.add_perm("coproduction.view_project", is_public_project | works_in_project)
+# Open the project's overview page. Forum staff open every project's, to run it; outside the team
+# they see there only what its settings hold (title, aims, partners, team numbers).
+rules.add_perm("coproduction.open_project", is_public_project | works_in_project | is_staff_with_two_factor)
 rules.add_perm("coproduction.work_in_project", works_in_project)
 rules.add_perm("coproduction.lead_project", leads_project)
 rules.add_perm("coproduction.manage_team", leads_project | is_staff_with_two_factor)

@@ -1,18 +1,22 @@
 """Reads of co-production data, with their joins, and the fetch-and-authorise helpers views use."""
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, CharField, Count, Exists, OuterRef, Prefetch, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from forum_portal.notify.models import OutgoingEmail
 from forum_portal.people.rules import has_two_factor, is_forum_staff
 
 from .models import (
     Action,
+    Activity,
     AgendaItem,
     CornerstonesRating,
     Decision,
     Document,
     DocumentVersion,
+    Invitation,
     Meeting,
     Project,
     Side,
@@ -55,6 +59,16 @@ def public_projects():
 
 def team_of(project: Project):
     return TeamMember.objects.current().filter(project=project).select_related(*MEMBER_JOINS)
+
+
+def activity_of(project: Project):
+    """The project's record of changes, newest first, with who made each."""
+    return Activity.objects.filter(project=project).select_related("member__user", "actor")
+
+
+def invitations_waiting(project: Project):
+    """Invitations nobody has answered or withdrawn, newest first, run out or not."""
+    return Invitation.objects.waiting().filter(project=project).select_related("invited_by")
 
 
 def team_counts(project: Project) -> dict[str, int]:
@@ -120,6 +134,28 @@ def versions_of(document: Document):
 def version_with_sign_offs(document: Document, number: int) -> DocumentVersion:
     return get_object_or_404(
         versions_of(document).prefetch_related("sign_offs__member__user", "comments__author__user"), number=number
+    )
+
+
+def actions_to_remind(today):
+    """Open actions past their due date whose owner is still on the team and has not had a
+    reminder for this due date yet: the outbox holds one per action and due date, under the key
+    ``coproduction:action-overdue:<action>:<due date>`` (``services.overdue_reminder_key``)."""
+    # The date is cast to text in ISO form (PostgreSQL's output style for dates, and SQLite's
+    # stored form), as the key was written with date.isoformat().
+    key = Concat(
+        Value("coproduction:action-overdue:"),
+        Cast(OuterRef("pk"), CharField()),
+        Value(":"),
+        Cast(OuterRef("due_on"), CharField()),
+        output_field=CharField(),
+    )
+    return (
+        Action.objects.overdue_on(today)
+        .filter(owner__user__isnull=False, owner__left_at__isnull=True)
+        .exclude(Exists(OutgoingEmail.objects.filter(dedupe_key=key)))
+        .select_related("project", "owner__user")
+        .order_by("id")
     )
 
 

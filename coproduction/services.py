@@ -1,19 +1,26 @@
 """Changes to co-production projects. Each function records who made the change in the project's
 activity, so the team can always see who did what and when."""
 
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
+from forum_portal.people.models import Organisation, User
 from forum_portal.people.rules import is_forum_staff, is_officer, is_parent_carer
+from participation.models import Activity as ParticipationActivity
+from participation.models import LadderStep
+from participation.services import log_activity
 
 from .models import (
+    INVITATION_DAYS,
     Action,
     Activity,
     AgendaItem,
@@ -22,6 +29,7 @@ from .models import (
     Document,
     DocumentComment,
     DocumentVersion,
+    Invitation,
     Meeting,
     Project,
     Side,
@@ -29,6 +37,7 @@ from .models import (
     TeamMember,
 )
 from .rules import forget_cached_membership
+from .selectors import actions_to_remind
 
 
 class EditConflict(Exception):
@@ -47,13 +56,23 @@ def _log(project: Project, summary: str, *, member: TeamMember | None = None, ac
     )
 
 
+def record_admin_change(project: Project, *, by, summary: str, event: str | None = None) -> Activity:
+    """A change a forum admin made in the Django admin, recorded in the project's activity like a
+    change on the portal's pages (and in the audit trail when ``event`` names one)."""
+    activity = _log(project, summary, actor=by)
+    if event:
+        record_event(event, actor=by, obj=project, visibility=project.visibility)
+    return activity
+
+
 # --- Projects and teams -----------------------------------------------------------------------------
 
 
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:70] or "project"
     slug, n = base, 2
-    while slug == "new" or Project.objects.filter(slug=slug).exists():
+    # "new" and "invitations" are pages of their own under /coproduction/.
+    while slug in ("new", "invitations") or Project.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 
@@ -124,8 +143,7 @@ def _check_side(user, side: str) -> None:
         )
 
 
-@transaction.atomic
-def add_team_member(project: Project, *, user, side: str, is_lead: bool = False, by) -> TeamMember:
+def _join_team(project: Project, *, user, side: str, is_lead: bool) -> TeamMember:
     """Put a person on the team, on one side. Someone who left before comes back on the same row."""
     _check_side(user, side)
     member = TeamMember.objects.select_for_update().filter(project=project, user=user).first()
@@ -139,6 +157,14 @@ def add_team_member(project: Project, *, user, side: str, is_lead: bool = False,
     member.joined_at = timezone.now()
     member.save()
     forget_cached_membership(user)
+    return member
+
+
+@transaction.atomic
+def add_team_member(project: Project, *, user, side: str, is_lead: bool = False, by) -> TeamMember:
+    """Put a person straight on the team, telling them by email. The portal's pages invite people
+    instead (``invite_to_team``); this is for setting up demo and test data, and for acceptance."""
+    member = _join_team(project, user=user, side=side, is_lead=is_lead)
     role = "lead" if is_lead else "member"
     _log(project, f"added a {member.get_side_display().lower()} {role} to the team", actor=by)
     if user.pk != getattr(by, "pk", None):
@@ -151,6 +177,130 @@ def add_team_member(project: Project, *, user, side: str, is_lead: bool = False,
         )
     record_event("coproduction.team_member_added", actor=by, obj=project, side=side, lead=is_lead)
     return member
+
+
+# --- Invitations -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def invite_to_team(project: Project, *, email: str, side: str, is_lead: bool = False, by) -> Invitation:
+    """Invite a person, by email address, to join the team on one side; they are emailed a link
+    (``invitation.sent`` is the queued email, or None if they have switched these emails off).
+
+    Nobody is on the team until they accept. A person already on the team, or with an invitation
+    still waiting, is not invited again. An existing account that could never join the
+    professional side is refused now; the parent carer side is checked on acceptance, since a
+    person can join the forum after being invited.
+    """
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is not None:
+        if TeamMember.objects.current().filter(project=project, user=user).exists():
+            raise ValidationError("This person is already on the team.", code="already_member")
+        if side == Side.PROFESSIONAL:
+            _check_side(user, side)
+    now = timezone.now()
+    # An invitation that ran out makes way for a new one.
+    Invitation.objects.waiting().filter(project=project, email=email, expires_at__lte=now).update(
+        status=Invitation.Status.EXPIRED, answered_at=now
+    )
+    already = ValidationError("This person already has an invitation waiting.", code="already_invited")
+    if Invitation.objects.waiting().filter(project=project, email=email).exists():
+        raise already
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                project=project,
+                email=email,
+                side=side,
+                is_lead=is_lead,
+                invited_by=by,
+                invited_at=now,
+                expires_at=now + timedelta(days=INVITATION_DAYS),
+            )
+    except IntegrityError:  # the same person invited at the same moment by someone else
+        raise already from None
+    role = "lead" if is_lead else "member"
+    _log(project, f"invited a {invitation.get_side_display().lower()} {role} to the team", actor=by)
+    invitation.sent = queue_email(
+        kind="coproduction_invitation",
+        to=user or email,
+        dedupe_key=f"coproduction:invitation:{invitation.pk}",
+        template="coproduction_invitation",
+        context={"invitation": invitation, "project": project, "has_account": user is not None},
+    )
+    record_event("coproduction.invitation_sent", actor=by, obj=project, side=side, lead=is_lead)
+    return invitation
+
+
+def _open_invitation(invitation: Invitation) -> Invitation:
+    """The invitation, locked, if it can still be answered."""
+    invitation = Invitation.objects.select_for_update().select_related("project").get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(
+            f"This invitation has been {invitation.get_status_display().lower()} already.", code="answered"
+        )
+    if invitation.has_run_out():
+        raise ValidationError(
+            "This invitation has run out. Ask the person who invited you to send a new one.", code="run_out"
+        )
+    return invitation
+
+
+def has_verified_address(user, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def accept_invitation(invitation: Invitation, *, user) -> TeamMember:
+    """The invited person joins the team, on the side and as the lead or member they were invited
+    as. Only an account holding the invited address, verified, may accept, and only while the
+    invitation is waiting and has not run out."""
+    invitation = _open_invitation(invitation)
+    if not has_verified_address(user, invitation.email):
+        raise ValidationError(
+            f"This invitation was sent to {invitation.email}. Sign in with that address to accept it.",
+            code="other_address",
+        )
+    member = _join_team(invitation.project, user=user, side=invitation.side, is_lead=invitation.is_lead)
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.member = member
+    invitation.save(update_fields=["status", "answered_at", "member"])
+    role = ", as a lead" if invitation.is_lead else ""
+    _log(
+        invitation.project,
+        f"joined the team ({member.get_side_display().lower()}{role}) on an invitation",
+        member=member,
+    )
+    record_event("coproduction.invitation_accepted", actor=user, obj=invitation.project, side=member.side)
+    return member
+
+
+@transaction.atomic
+def decline_invitation(invitation: Invitation) -> Invitation:
+    """The invited person says no. Whoever holds the link may decline, signed in or not: nobody
+    should need an account to turn an invitation down. The activity does not name them."""
+    invitation = _open_invitation(invitation)
+    invitation.status = Invitation.Status.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    _log(invitation.project, f"declined an invitation to the {invitation.get_side_display().lower()} side")
+    return invitation
+
+
+@transaction.atomic
+def withdraw_invitation(invitation: Invitation, *, by) -> Invitation:
+    """A lead or forum staff take back an invitation nobody has answered, run out or not."""
+    invitation = Invitation.objects.select_for_update().select_related("project").get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError("This invitation has been answered already.", code="answered")
+    invitation.status = Invitation.Status.WITHDRAWN
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    _log(invitation.project, f"withdrew an invitation to the {invitation.get_side_display().lower()} side", actor=by)
+    record_event("coproduction.invitation_withdrawn", actor=by, obj=invitation.project)
+    return invitation
 
 
 @transaction.atomic
@@ -184,10 +334,19 @@ def remove_team_member(member: TeamMember, *, by) -> TeamMember:
     return member
 
 
+@transaction.atomic
 def set_show_name(member: TeamMember, *, show: bool) -> TeamMember:
-    """The person's own choice whether their name appears on the public summary."""
+    """The person's own choice whether their name appears on the public summary. It changes what
+    the public reads, so it is recorded like any other change."""
+    if member.show_name == show:
+        return member
     member.show_name = show
     member.save(update_fields=["show_name"])
+    _log(
+        member.project,
+        "agreed to be named on the public summary" if show else "asked not to be named on the public summary",
+        member=member,
+    )
     return member
 
 
@@ -227,14 +386,26 @@ def agree_agenda_item(item: AgendaItem, *, by: TeamMember) -> AgendaItem:
     return item
 
 
+# An item can be parked while it waits for the leads or once it is on the agenda (a lead may take
+# it off again, say when events overtake it); a parked item is brought back by agreeing it.
+PARKABLE = {AgendaItem.Status.PROPOSED, AgendaItem.Status.AGREED}
+
+
 @transaction.atomic
 def park_agenda_item(item: AgendaItem, *, by: TeamMember, reason: str) -> AgendaItem:
-    """A lead parks an item, saying why. Agreement given so far is withdrawn with it."""
+    """A current lead parks a proposed or agreed item, saying why. Agreement given so far is
+    withdrawn with it: it has to be agreed by both sides again. The reason is kept on the item and
+    in the project's activity, so taking an item off the agenda is never silent."""
     if not by.is_lead or not by.is_current:
         raise ValidationError("Only a lead can park an agenda item.", code="not_lead")
     if not reason.strip():
         raise ValidationError("Say why the item is parked.", code="no_reason")
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.project_id != by.project_id:
+        raise ValidationError("Only a lead of this project can park its items.", code="not_lead")
+    if item.status not in PARKABLE:
+        raise ValidationError("This item is already parked.", code="already_parked")
+    was_agreed = item.status == AgendaItem.Status.AGREED
     item.status = AgendaItem.Status.PARKED
     item.parked_reason = reason.strip()
     item.parked_by = by
@@ -242,7 +413,8 @@ def park_agenda_item(item: AgendaItem, *, by: TeamMember, reason: str) -> Agenda
     item.agreed_by_professional_lead = None
     item.changed_at = timezone.now()
     item.save()
-    _log(item.project, f"parked an agenda item: {item.title}", member=by)
+    what = "took an item off the agenda and parked it" if was_agreed else "parked an agenda item"
+    _log(item.project, f"{what}: {item.title}. Reason: {item.parked_reason}", member=by)
     return item
 
 
@@ -262,7 +434,38 @@ def record_meeting(
     meeting.agenda.set(agenda_items)
     meeting.attendees.set(attendees)
     _log(project, f"recorded a meeting: {title}", member=by)
+    log_meeting_in_participation_log(meeting, by=by)
     return meeting
+
+
+@transaction.atomic
+def log_meeting_in_participation_log(meeting: Meeting, *, by: TeamMember) -> ParticipationActivity | None:
+    """Put the meeting in the forum's participation log, once: co-production, by the forum, with
+    the parent carers present counted and named. The meeting keeps the entry, so a second call
+    changes nothing. Without a forum organisation (a portal not yet set up) there is nothing to
+    log it against, and nothing is logged."""
+    meeting = Meeting.objects.select_for_update().select_related("project").get(pk=meeting.pk)
+    if meeting.participation_activity_id is not None:
+        return meeting.participation_activity
+    forum = Organisation.objects.filter(kind=Organisation.Kind.FORUM).first()
+    if forum is None:
+        return None
+    parent_carers = list(meeting.attendees.filter(side=Side.PARENT_CARER).select_related("user"))
+    activity = log_activity(
+        title=f"{meeting.project.title}: {meeting.title}"[:200],
+        kind=ParticipationActivity.Kind.COPRODUCTION_MEETING,
+        happened_on=meeting.held_on,
+        organisation=forum,
+        ladder_step=LadderStep.COPRODUCTION,
+        parent_carers_involved=len(parent_carers),
+        # A meeting records no length; the log's hours stay 0 until staff correct the entry.
+        hours=Decimal("0"),
+        by=by.user,
+        participants=[member.user for member in parent_carers if member.user_id],
+    )
+    meeting.participation_activity = activity
+    meeting.save(update_fields=["participation_activity"])
+    return activity
 
 
 @transaction.atomic
@@ -282,6 +485,8 @@ def record_decision(
         raise ValidationError("Choose who agreed the decision.", code="nobody_agreed")
     if any(member.project_id != project.pk for member in agreed_by):
         raise ValidationError("Only team members can agree a decision.", code="not_member")
+    if meeting is not None and meeting.project_id != project.pk:
+        raise ValidationError("Choose one of this project's meetings.", code="other_project")
     decision = Decision.objects.create(
         project=project,
         meeting=meeting,
@@ -295,6 +500,24 @@ def record_decision(
     return decision
 
 
+def _tell_owner(action: Action, *, by: TeamMember) -> None:
+    if action.owner.user_id and action.owner.user_id != by.user_id:
+        queue_email(
+            kind="coproduction_actions",
+            to=action.owner.user,
+            # Once per action and owner: handing it to someone new tells them.
+            dedupe_key=f"coproduction:action-assigned:{action.pk}:{action.owner_id}",
+            template="coproduction_action_assigned",
+            context={"action": action, "project": action.project, "assigned_by": by},
+        )
+
+
+def _check_owner(project_id: int, owner: TeamMember) -> None:
+    # Read again: the row passed in may be from before the person left.
+    if not TeamMember.objects.current().filter(pk=owner.pk, project_id=project_id).exists():
+        raise ValidationError("The owner must be on the team.", code="not_member")
+
+
 @transaction.atomic
 def add_action(
     project: Project,
@@ -306,20 +529,48 @@ def add_action(
     decision: Decision | None = None,
 ) -> Action:
     """An action for one team member, on either side. The owner is told by email."""
-    if owner.project_id != project.pk or not owner.is_current:
-        raise ValidationError("The owner must be on the team.", code="not_member")
+    _check_owner(project.pk, owner)
     action = Action.objects.create(
         project=project, decision=decision, description=description, owner=owner, due_on=due_on, created_by=by
     )
     _log(project, f"added an action: {description[:200]}", member=by)
-    if owner.user_id != by.user_id:
-        queue_email(
-            kind="coproduction_actions",
-            to=owner.user,
-            dedupe_key=f"coproduction:action-assigned:{action.pk}",
-            template="coproduction_action_assigned",
-            context={"action": action, "project": project, "assigned_by": by},
-        )
+    _tell_owner(action, by=by)
+    return action
+
+
+@transaction.atomic
+def change_action(
+    action: Action, *, by: TeamMember, description: str, owner: TeamMember, due_on: date, status: str
+) -> Action:
+    """Anyone on the team changes an action: what it is, who owns it, when it is due, whether it
+    is done. A new owner is told by email. Reminders go once per due date, so a new due date can
+    be reminded again once it passes. Reopening a done action clears when and by whom it was done.
+    """
+    action = Action.objects.select_for_update().select_related("project").get(pk=action.pk)
+    _check_owner(action.project_id, owner)
+    if status not in Action.Status.values:
+        raise ValidationError("Choose whether the action is done.", code="bad_status")
+    changes = []
+    if description != action.description:
+        changes.append("description")
+    if owner.pk != action.owner_id:
+        changes.append("owner")
+    if due_on != action.due_on:
+        changes.append(f"due by {due_on:%-d %b %Y}")
+    if status != action.status:
+        changes.append("done" if status == Action.Status.DONE else "reopened")
+    if not changes:
+        return action
+    new_owner = owner.pk != action.owner_id
+    action.description, action.owner, action.due_on = description, owner, due_on
+    if status != action.status:
+        action.status = status
+        done = status == Action.Status.DONE
+        action.done_at, action.done_by = (timezone.now(), by) if done else (None, None)
+    action.save()
+    _log(action.project, f"changed an action ({', '.join(changes)}): {description[:200]}", member=by)
+    if new_owner:
+        _tell_owner(action, by=by)
     return action
 
 
@@ -336,16 +587,22 @@ def complete_action(action: Action, *, by: TeamMember) -> Action:
     return action
 
 
+def overdue_reminder_key(action: Action) -> str:
+    return f"coproduction:action-overdue:{action.pk}:{action.due_on.isoformat()}"
+
+
 def send_overdue_action_reminders(*, today: date | None = None) -> int:
-    """Remind each owner of an overdue action, once per due date (so moving the date reminds again)."""
+    """Remind each owner of an overdue action, once per due date (so moving the date reminds again).
+
+    Actions already reminded for their due date are left out by the query (``actions_to_remind``),
+    so a daily run renders mail only for what is new, however many old actions stay overdue."""
     today = today or timezone.localdate()
     queued = 0
-    overdue = Action.objects.overdue_on(today).filter(owner__user__isnull=False, owner__left_at__isnull=True)
-    for action in overdue.select_related("project", "owner__user"):
+    for action in actions_to_remind(today):
         email = queue_email(
             kind="coproduction_actions",
             to=action.owner.user,
-            dedupe_key=f"coproduction:action-overdue:{action.pk}:{action.due_on.isoformat()}",
+            dedupe_key=overdue_reminder_key(action),
             template="coproduction_action_overdue",
             context={"action": action, "project": action.project},
         )

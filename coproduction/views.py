@@ -6,30 +6,42 @@ import difflib
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from forum_portal.people.rules import has_two_factor, needs_two_factor
+from forum_portal.people.rules import has_two_factor, is_parent_carer, needs_two_factor
 from forum_portal.people.views import PortalPermissionMixin
 
 from . import selectors, services
 from .forms import (
+    ActionEditForm,
     ActionForm,
-    AddTeamMemberForm,
     AgendaItemForm,
     CommentForm,
     CornerstonesForm,
     DecisionForm,
     DocumentEditForm,
     DocumentForm,
+    InviteForm,
     MeetingForm,
     ParkItemForm,
     ProjectForm,
 )
-from .models import Action, Activity, AgendaItem, Decision, Document, DocumentVersion, Project, Side, TeamMember
+from .models import (
+    Action,
+    AgendaItem,
+    Decision,
+    Document,
+    DocumentVersion,
+    Invitation,
+    Project,
+    Side,
+    TeamMember,
+)
 from .rules import current_member
 
 
@@ -90,6 +102,7 @@ class ProjectMixin:
         ):
             self.project = project
             self.member = member
+            self.load_objects()
             return super().dispatch(request, *args, **kwargs)
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -97,6 +110,10 @@ class ProjectMixin:
             messages.info(request, "Set up two-factor sign-in to work in your projects.")
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.get_full_path()}")
         raise Http404
+
+    def load_objects(self) -> None:
+        """Load the page's own objects, looked up within the project only once the person may see
+        it, so a 404 for a missing row cannot tell someone outside that a row exists."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -119,13 +136,24 @@ class WorkMixin(ProjectMixin):
 
 
 class ProjectDetailView(ProjectMixin, TemplateView):
+    """The project's overview: its public summary, or the team's start page. Forum staff outside
+    the team of a team-only project see its settings and team numbers, not its work."""
+
     template_name = "coproduction/project_detail.html"
+    project_permission = "coproduction.open_project"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         project = self.project
+        # A forum admin's superuser status passes every check: a team-only project's work is
+        # still shown only to its team.
+        context["can_see_work"] = self.request.user.has_perm("coproduction.view_project", project) and (
+            project.is_public or self.member is not None
+        )
         context["counts"] = selectors.team_counts(project)
         context["partners"] = list(project.partners.all())
+        if not context["can_see_work"]:
+            return context
         context["named_members"] = [m for m in selectors.team_of(project) if m.show_name]
         context["decisions"] = selectors.decisions_of(project)[:10]
         context["actions"] = selectors.actions_of(project)[:20]
@@ -134,7 +162,7 @@ class ProjectDetailView(ProjectMixin, TemplateView):
             documents = documents.filter(is_coproduced=True)
         context["documents"] = documents
         if context["can_work"]:
-            context["activity"] = Activity.objects.filter(project=project).select_related("member__user", "actor")[:10]
+            context["activity"] = selectors.activity_of(project)[:10]
             context["agenda_waiting"] = AgendaItem.objects.filter(
                 project=project, status=AgendaItem.Status.PROPOSED
             ).count()
@@ -172,16 +200,19 @@ class ProjectEditView(ProjectMixin, FormView):
 
 
 class TeamView(ProjectMixin, FormView):
-    """The team, both sides; leads and forum staff add people here."""
+    """The team, both sides; leads and forum staff invite people and see who has not answered."""
 
     template_name = "coproduction/team_list.html"
-    form_class = AddTeamMemberForm
+    form_class = InviteForm
+    project_permission = "coproduction.open_project"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if not (context["can_work"] or context["can_manage_team"]):
             raise Http404
         context["team"] = selectors.team_of(self.project)
+        if context["can_manage_team"]:
+            context["invitations"] = selectors.invitations_waiting(self.project)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -190,20 +221,81 @@ class TeamView(ProjectMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        email = form.cleaned_data["email"]
         try:
-            member = services.add_team_member(
+            invitation = services.invite_to_team(
                 self.project,
-                user=form.cleaned_data["user"],
+                email=email,
                 side=form.cleaned_data["side"],
                 is_lead=form.cleaned_data["is_lead"],
                 by=self.request.user,
             )
         except ValidationError as error:
-            field = "side" if error.code in {"not_parent_carer", "not_professional"} else "email"
-            form.add_error(field, error.messages[0])
+            form.add_error("side" if error.code == "not_professional" else "email", error.messages[0])
             return self.form_invalid(form)
-        messages.success(self.request, f"{member.display_name} is on the team.")
+        if invitation.sent is None:
+            messages.warning(
+                self.request,
+                f"{invitation.email} has switched off emails about co-production invitations, so none was sent. "
+                "Withdraw the invitation below if you will reach them another way.",
+            )
+        else:
+            messages.success(
+                self.request, f"An invitation is on its way to {invitation.email}. They join when they accept it."
+            )
         return redirect("coproduction:team", self.project.slug)
+
+
+class InvitationWithdrawView(ProjectMixin, View):
+    project_permission = "coproduction.manage_team"
+
+    def load_objects(self):
+        self.invitation = get_object_or_404(Invitation.objects.waiting(), project=self.project, pk=self.kwargs["pk"])
+
+    def post(self, request, slug, pk):
+        services.withdraw_invitation(self.invitation, by=request.user)
+        messages.success(request, f"The invitation to {self.invitation.email} is withdrawn.")
+        return redirect("coproduction:team", self.project.slug)
+
+
+class InvitationView(TemplateView):
+    """The page an invitation's link opens: the person accepts (signed in with the invited
+    address) or declines (anyone holding the link). Someone without an account signs up and opens
+    the same link again."""
+
+    template_name = "coproduction/invitation.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = get_object_or_404(
+            Invitation.objects.select_related("project", "invited_by"), token=kwargs["token"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        invitation = self.invitation
+        context.update(invitation=invitation, project=invitation.project)
+        if user.is_authenticated:
+            context["right_address"] = services.has_verified_address(user, invitation.email)
+            context["needs_to_join_forum"] = invitation.side == Side.PARENT_CARER and not is_parent_carer(user)
+        return context
+
+    def post(self, request, token):
+        answer = request.POST.get("answer")
+        try:
+            if answer == "accept":
+                if not request.user.is_authenticated:
+                    return redirect_to_login(request.get_full_path())
+                services.accept_invitation(self.invitation, user=request.user)
+                messages.success(request, f"Welcome to the team of {self.invitation.project.title}.")
+                return redirect(self.invitation.project.get_absolute_url())
+            if answer == "decline":
+                services.decline_invitation(self.invitation)
+                messages.success(request, "You have declined the invitation. Thank you for letting the team know.")
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        return redirect(self.invitation.get_absolute_url())
 
 
 class TeamMemberChangeView(ProjectMixin, View):
@@ -278,15 +370,18 @@ class AgendaParkView(WorkMixin, FormView):
     template_name = "coproduction/agenda_park.html"
     form_class = ParkItemForm
 
-    def dispatch(self, request, *args, **kwargs):
-        self.item = get_object_or_404(AgendaItem, project__slug=kwargs["slug"], pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    def load_objects(self):
+        self.item = get_object_or_404(AgendaItem, project=self.project, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "item": self.item}
 
     def form_valid(self, form):
-        services.park_agenda_item(self.item, by=self.member, reason=form.cleaned_data["reason"])
+        try:
+            services.park_agenda_item(self.item, by=self.member, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error("reason" if error.code == "no_reason" else None, error.messages[0])
+            return self.form_invalid(form)
         messages.success(self.request, f"“{self.item.title}” is parked.")
         return redirect("coproduction:agenda", self.project.slug)
 
@@ -331,8 +426,8 @@ class MeetingDetailView(WorkMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         meeting = selectors.meeting_detail(self.project, kwargs["pk"])
         context["meeting"] = meeting
-        context["share"] = round(100 * meeting.parent_carers_present / meeting.present) if meeting.present else 0
-        context["share_too_low"] = context["share"] < self.project.parent_share_threshold
+        context["share"] = self.project.parent_share_percent(meeting.parent_carers_present, meeting.present)
+        context["share_too_low"] = self.project.parent_share_is_too_low(meeting.parent_carers_present, meeting.present)
         return context
 
 
@@ -382,6 +477,38 @@ class ActionListView(WorkMixin, FormView):
         return redirect("coproduction:actions", self.project.slug)
 
 
+class ActionEditView(WorkMixin, FormView):
+    """Anyone on the team changes an action: its wording, owner, due date, or whether it is done."""
+
+    template_name = "coproduction/action_form.html"
+    form_class = ActionEditForm
+
+    def load_objects(self):
+        self.action = get_object_or_404(
+            Action.objects.select_related("owner"), project=self.project, pk=self.kwargs["pk"]
+        )
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "team": selectors.team_of(self.project)}
+
+    def get_initial(self):
+        action = self.action
+        owner = action.owner if action.owner.is_current else None
+        return {"description": action.description, "owner": owner, "due_on": action.due_on, "status": action.status}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action": self.action}
+
+    def form_valid(self, form):
+        try:
+            services.change_action(self.action, by=self.member, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("owner" if error.code == "not_member" else None, error.messages[0])
+            return self.form_invalid(form)
+        messages.success(self.request, "The action is saved.")
+        return redirect("coproduction:actions", self.project.slug)
+
+
 class ActionDoneView(WorkMixin, View):
     def post(self, request, slug, pk):
         action = get_object_or_404(Action, project=self.project, pk=pk)
@@ -391,13 +518,15 @@ class ActionDoneView(WorkMixin, View):
 
 
 class ActivityView(WorkMixin, TemplateView):
+    """Every change to the project, newest first, a page at a time."""
+
     template_name = "coproduction/activity_list.html"
+    page_size = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["activity"] = Activity.objects.filter(project=self.project).select_related("member__user", "actor")[
-            :200
-        ]
+        page = Paginator(selectors.activity_of(self.project), self.page_size).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, activity=page.object_list)
         return context
 
 

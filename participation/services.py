@@ -1,6 +1,7 @@
 """Writes of Participation. Each service states the rule it protects."""
 
 import calendar
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -447,6 +448,7 @@ def log_activity(
     hours: Decimal,
     impact: str = "",
     by: User,
+    participants: Iterable[User] = (),
 ) -> Activity:
     activity = Activity(
         title=title,
@@ -461,6 +463,7 @@ def log_activity(
     )
     activity.full_clean()
     activity.save()
+    activity.participants.set(participants)
     record_event("participation.activity_logged", actor=by, obj=activity)
     return activity
 

@@ -36,19 +36,21 @@ ROLES = {
     ),
 }
 
-# role: (view private, view public, work in, lead, manage team, add project)
+# role: (view private, view public, open private, work in, lead, manage team, add project)
 EXPECTED = {
-    "anonymous": (False, True, False, False, False, False),
-    "parent carer": (False, True, False, False, False, False),
-    "officer": (False, True, False, False, False, False),
-    "forum staff": (True, True, False, False, True, True),
-    "forum staff without two-factor": (False, True, False, False, False, False),
-    "team parent carer": (True, True, True, False, False, False),
-    "team parent lead": (True, True, True, True, True, False),
-    "team professional": (True, True, True, False, False, False),
-    "team professional lead": (True, True, True, True, True, False),
-    "team professional without two-factor": (False, True, False, False, False, False),
-    "parent carer who left": (False, True, False, False, False, False),
+    "anonymous": (False, True, False, False, False, False, False),
+    "parent carer": (False, True, False, False, False, False, False),
+    "officer": (False, True, False, False, False, False, False),
+    # Forum staff run every project (its overview, details and team) but see a team-only one's
+    # work only if they are on its team.
+    "forum staff": (False, True, True, False, False, True, True),
+    "forum staff without two-factor": (False, True, False, False, False, False, False),
+    "team parent carer": (True, True, True, True, False, False, False),
+    "team parent lead": (True, True, True, True, True, True, False),
+    "team professional": (True, True, True, True, False, False, False),
+    "team professional lead": (True, True, True, True, True, True, False),
+    "team professional without two-factor": (False, True, False, False, False, False, False),
+    "parent carer who left": (False, True, False, False, False, False, False),
 }
 
 
@@ -65,6 +67,7 @@ def test_permissions_by_role_and_visibility(role):
     actual = (
         user.has_perm("coproduction.view_project", private),
         user.has_perm("coproduction.view_project", public),
+        user.has_perm("coproduction.open_project", private),
         user.has_perm("coproduction.work_in_project", private)
         and user.has_perm("coproduction.work_in_project", public),
         user.has_perm("coproduction.lead_project", private),

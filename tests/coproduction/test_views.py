@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coproduction import services
-from coproduction.models import AgendaItem, Decision, DocumentVersion, Meeting, Project, Side, TeamMember
+from coproduction.models import Activity, AgendaItem, Decision, DocumentVersion, Meeting, Project, Side, TeamMember
 from tests.factories.coproduction import project_with_team
-from tests.factories.people import ForumStaffFactory, OfficerFactory, ParentCarerFactory
+from tests.factories.people import ForumStaffFactory, OfficerFactory, ParentCarerFactory, UserFactory, activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +39,89 @@ def test_private_project_is_a_404_for_people_outside_the_team(client, team, name
     assert client.get(url(name, team.project)).status_code == 404
     client.force_login(OfficerFactory())
     assert client.get(url(name, team.project)).status_code == 404
+
+
+def _forum_admin():
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    activate_totp(admin)
+    return admin
+
+
+def _left(team):
+    services.remove_team_member(team.parent, by=team.parent.user)
+    return team.parent.user
+
+
+PRIVATE_ROLES = {
+    "visitor": lambda team: None,
+    "parent carer outside the team": lambda team: ParentCarerFactory(),
+    "officer outside the team": lambda team: OfficerFactory(),
+    "forum staff outside the team": lambda team: ForumStaffFactory(),
+    "forum staff without two-factor": lambda team: ForumStaffFactory(two_factor=False),
+    "forum admin outside the team": lambda team: _forum_admin(),
+    "team member who left": _left,
+    "team member": lambda team: team.professional.user,
+    "team lead": lambda team: team.parent_lead.user,
+}
+# The pages of a team-only project: what each person gets, and whether the overview shows its work.
+RUNS = {"project-detail": 200, "team": 200, "project-edit": 200}
+PRIVATE_PAGES = {
+    "visitor": ("sign in", {}, False),
+    "parent carer outside the team": (404, {}, False),
+    "officer outside the team": (404, {}, False),
+    "forum staff without two-factor": (404, {}, False),
+    "team member who left": (404, {}, False),
+    # Forum staff (and forum admins) run the project: its details and team, not its work.
+    "forum staff outside the team": (404, RUNS, False),
+    "forum admin outside the team": (404, RUNS, False),
+    "team member": (200, {"project-edit": 404, "agenda-park": 404}, True),
+    "team lead": (200, {}, True),
+}
+
+
+def _private_pages(team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    meeting = services.record_meeting(team.project, by=team.parent, title="First", held_on=TODAY)
+    document = _document(team)
+    services.record_decision(team.project, by=team.parent, text="Publish a guide", agreed_by=[team.parent])
+    services.add_action(team.project, by=team.parent, description="Call the council", owner=team.parent, due_on=TODAY)
+    return {
+        "project-detail": (),
+        "team": (),
+        "project-edit": (),
+        "agenda": (),
+        "agenda-park": (item.pk,),
+        "meeting-list": (),
+        "meeting-detail": (meeting.pk,),
+        "decisions": (),
+        "actions": (),
+        "document-list": (),
+        "document-detail": (document.pk,),
+        "document-compare": (document.pk,),
+        "cornerstones": (),
+        "activity": (),
+    }
+
+
+@pytest.mark.parametrize("role", list(PRIVATE_PAGES))
+def test_who_sees_what_of_a_team_only_project(client, team, role):
+    pages = _private_pages(team)
+    user = PRIVATE_ROLES[role](team)
+    if user is not None:
+        client.force_login(user)
+    default, exceptions, sees_work = PRIVATE_PAGES[role]
+
+    answers = {}
+    for name, args in pages.items():
+        response = client.get(url(name, team.project, *args))
+        login = response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        answers[name] = "sign in" if login else response.status_code
+    overview = client.get(url("project-detail", team.project)).content.decode()
+
+    assert answers == {name: exceptions.get(name, default) for name in pages}
+    assert ("Publish a guide" in overview, "Call the council" in overview, "Charter" in overview) == ((sees_work,) * 3)
+    if answers["project-detail"] == 200 and not sees_work:
+        assert "Only the team sees this project's agenda, meetings, decisions, actions and documents." in overview
 
 
 @pytest.mark.parametrize("name", ["project-detail", *WORK_PAGES])
@@ -121,28 +204,6 @@ def test_parent_carer_cannot_set_up_a_project(client):
     assert client.get(reverse("coproduction:project-create")).status_code == 403
 
 
-def test_lead_adds_people_to_the_team(client, team):
-    client.force_login(team.parent_lead.user)
-    response = client.post(url("team", team.project), {"email": "nobody@example.org", "side": "parent_carer"})
-    assert "There is no account with this email address" in response.content.decode()
-
-    officer = OfficerFactory()
-    response = client.post(url("team", team.project), {"email": officer.email, "side": "parent_carer"})
-    assert "Only a member of the forum can join on the parent carer side." in response.content.decode()
-
-    response = client.post(url("team", team.project), {"email": officer.email.upper(), "side": "professional"})
-    assert response.status_code == 302
-    assert TeamMember.objects.get(project=team.project, user=officer).side == Side.PROFESSIONAL
-
-
-def test_team_member_who_is_not_a_lead_cannot_add_people(client, team):
-    client.force_login(team.parent.user)
-    assert client.get(url("team", team.project)).status_code == 200
-    response = client.post(url("team", team.project), {"email": ParentCarerFactory().email, "side": "parent_carer"})
-    assert response.status_code == 404
-    assert TeamMember.objects.filter(project=team.project).count() == 4
-
-
 def test_member_leaves_the_project(client, team):
     client.force_login(team.professional.user)
     response = client.post(url("team-leave", team.project))
@@ -171,6 +232,48 @@ def test_parent_proposes_and_both_leads_agree_through_the_pages(client, team):
     assert item.status == AgendaItem.Status.AGREED
 
 
+def test_park_page_checks_the_project_before_it_looks_for_the_item(client, team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    other = project_with_team()
+    elsewhere = services.propose_agenda_item(other.project, by=other.parent, title="Elsewhere")
+    existing, missing = url("agenda-park", team.project, item.pk), url("agenda-park", team.project, item.pk + 999)
+
+    # A visitor is asked to sign in whether or not the item exists.
+    for page in (existing, missing):
+        response = client.get(page)
+        assert (response.status_code, response["Location"]) == (302, f"/accounts/login/?next={page}")
+    client.force_login(ParentCarerFactory())
+    assert (client.get(existing).status_code, client.get(missing).status_code) == (404, 404)
+    client.force_login(team.parent_lead.user)
+    assert client.get(missing).status_code == 404
+    assert client.get(url("agenda-park", team.project, elsewhere.pk)).status_code == 404  # another project's
+
+
+def test_lead_takes_an_agreed_item_off_the_agenda_with_a_reason(client, team):
+    item = services.propose_agenda_item(team.project, by=team.parent, title="Transport")
+    services.agree_agenda_item(item, by=team.parent_lead)
+    services.agree_agenda_item(item, by=team.professional_lead)
+    client.force_login(team.professional_lead.user)
+    content = client.get(url("agenda", team.project)).content.decode()
+    assert "Take off the agenda" in content
+
+    response = client.post(url("agenda-park", team.project, item.pk), {"reason": "Another group took it on"})
+
+    assert response["Location"] == url("agenda", team.project)
+    item.refresh_from_db()
+    assert (item.status, item.parked_reason, item.parked_by) == (
+        "parked",
+        "Another group took it on",
+        team.professional_lead,
+    )
+    response = client.post(url("agenda-park", team.project, item.pk), {"reason": "Again"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "This item is already parked." in content
+    assert "Again</textarea>" in content
+
+
 def test_meeting_shows_a_warning_when_few_parent_carers_came(client, team):
     client.force_login(team.professional.user)
     response = client.post(
@@ -195,6 +298,22 @@ def test_meeting_shows_a_warning_when_few_parent_carers_came(client, team):
     team.project.save()
     content = client.get(second.get_absolute_url()).content.decode()
     assert "Only 33% of the people present were parent carers. The project asks for at least 50%." in content
+
+
+def test_warning_compares_the_exact_share_not_a_rounded_one(client, team):
+    # 2 of 3 is 66.7%: it rounds to 67, but it is below a threshold of 67.
+    meeting = services.record_meeting(
+        team.project, by=team.professional, title="Small", held_on=TODAY,
+        attendees=[team.parent, team.parent_lead, team.professional],
+    )  # fmt: skip
+    team.project.parent_share_threshold = 67
+    team.project.save()
+    client.force_login(team.professional.user)
+
+    content = client.get(meeting.get_absolute_url()).content.decode()
+
+    assert "3 people, of whom 2 parent carers (66%)" in content
+    assert "Only 66% of the people present were parent carers. The project asks for at least 67%." in content
 
 
 def test_meeting_form_errors_keep_the_title(client, team):
@@ -228,6 +347,43 @@ def test_decision_and_action_through_the_pages(client, team, mailoutbox):
     client.post(url("action-done", team.project, action.pk))
     action.refresh_from_db()
     assert (action.status, action.done_by) == ("done", team.parent)
+
+
+def test_team_member_changes_an_action_on_its_page(client, team):
+    action = services.add_action(team.project, by=team.parent, description="Call", owner=team.parent, due_on=TODAY)
+    page = url("action-edit", team.project, action.pk)
+    client.force_login(team.professional.user)
+    assert f'href="{page}"' in client.get(url("actions", team.project)).content.decode()
+    content = client.get(page).content.decode()
+    assert "Call</textarea>" in content
+    assert 'name="due_on_0" value="23"' in content
+
+    response = client.post(
+        page, {"description": "Call the council", "owner": team.parent.pk, "due_on_0": "31", "due_on_1": "2",
+               "due_on_2": "2027", "status": "open"},
+    )  # fmt: skip
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in content
+    assert "Enter a real date, for example 27 3 2026" in content
+    assert "Call the council</textarea>" in content
+
+    response = client.post(
+        page, {"description": "Call the council", "owner": team.professional_lead.pk, "due_on_0": "7",
+               "due_on_1": "12", "due_on_2": "2026", "status": "done"},
+    )  # fmt: skip
+    assert response["Location"] == url("actions", team.project)
+    action.refresh_from_db()
+    assert (action.description, action.owner, action.due_on, action.status, action.done_by) == (
+        "Call the council", team.professional_lead, datetime.date(2026, 12, 7), "done", team.professional,
+    )  # fmt: skip
+
+
+def test_action_page_of_another_project_is_a_404(client, team):
+    other = project_with_team()
+    action = services.add_action(other.project, by=other.parent, description="Call", owner=other.parent, due_on=TODAY)
+    client.force_login(team.parent.user)
+    assert client.get(url("action-edit", team.project, action.pk)).status_code == 404
 
 
 # --- Documents -------------------------------------------------------------------------------------
@@ -328,6 +484,59 @@ def test_list_pages_make_the_same_number_of_queries_for_1_and_5_rows(client, nam
     large = page_for(5)
     with django_assert_num_queries(len(queries)):
         assert client.get(large).status_code == 200
+
+
+def test_public_summary_for_a_visitor_makes_the_same_number_of_queries_for_1_and_5_rows(
+    client, django_assert_num_queries
+):
+    def page_for(n):
+        team = project_with_team(visibility=Project.Visibility.PUBLIC)
+        _grow(team, n)
+        for document in team.project.documents.all():
+            services.sign_off_version(document.latest_version, by=team.professional_lead)  # co-produced: shown
+        services.set_show_name(team.parent, show=True)
+        return url("project-detail", team.project)
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(large)
+    content = response.content.decode()
+    assert [decision.text for decision in response.context["decisions"]] == [f"Decision {i}" for i in range(4, -1, -1)]
+    assert [document.title for document in response.context["documents"]] == [f"Doc {i}" for i in range(5)]
+    assert content.count("(version 2)</h3>") == 5
+    assert "Latest changes" not in content
+
+
+def test_meeting_page_makes_the_same_number_of_queries_for_1_and_5_rows(client, django_assert_num_queries):
+    def page_for(n):
+        team = project_with_team()
+        items = []
+        for i in range(n):
+            item = services.propose_agenda_item(team.project, by=team.parent, title=f"Item {i}")
+            services.agree_agenda_item(item, by=team.parent_lead)
+            items.append(services.agree_agenda_item(item, by=team.professional_lead))
+        attendees = [team.parent, team.parent_lead, team.professional, team.professional_lead][: min(n, 4)]
+        meeting = services.record_meeting(
+            team.project, by=team.parent, title="First", held_on=TODAY, agenda_items=items, attendees=attendees
+        )
+        for i in range(n):
+            services.record_decision(
+                team.project, by=team.parent, text=f"Decision {i}", agreed_by=attendees, meeting=meeting
+            )
+        client.force_login(team.parent.user)
+        return meeting.get_absolute_url()
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(large)
+    meeting = response.context["meeting"]
+    assert (meeting.present, len(meeting.agenda.all()), len(meeting.decisions.all())) == (4, 5, 5)
 
 
 def test_document_page_makes_the_same_number_of_queries_for_1_and_5_versions(client, django_assert_num_queries):
@@ -489,3 +698,58 @@ def test_staff_make_a_lead_and_take_someone_off_the_team(client, team):
     summaries = list(team.project.activity.values_list("summary", flat=True))
     assert summaries == ["took a professional off the team", "made a parent carer lead"]
     assert client.get(url("agenda", team.project)).status_code == 404  # staff manage, the team works
+
+
+# --- Who changed what ---------------------------------------------------------------------------------
+
+
+def _activity(team, n):
+    """n entries, by a team member, by forum staff outside the team and by nobody named."""
+    staff = ForumStaffFactory()
+    for i in range(n):
+        Activity.objects.create(project=team.project, member=team.parent, actor=team.parent.user, summary=f"did {i}")
+        Activity.objects.create(project=team.project, actor=staff, summary=f"staff did {i}")
+        Activity.objects.create(project=team.project, summary=f"someone did {i}")
+
+
+def test_activity_page_shows_who_and_when_a_page_at_a_time(client, team, settings):
+    Activity.objects.all().delete()
+    entries = [
+        Activity(project=team.project, member=team.parent, actor=team.parent.user, summary=f"change {i}")
+        for i in range(51)
+    ]
+    Activity.objects.bulk_create(entries)
+    client.force_login(team.professional.user)
+
+    first = client.get(url("activity", team.project))
+    second = client.get(url("activity", team.project) + "?page=2")
+
+    assert [entry.summary for entry in first.context["activity"]][:2] == ["change 50", "change 49"]
+    assert len(first.context["activity"]) == 50
+    assert [entry.summary for entry in second.context["activity"]] == ["change 0"]
+    content = first.content.decode()
+    assert "51 changes, showing 1 to 50." in content
+    assert f"{team.parent.user.full_name} change 50</li>" in content
+    assert '<a class="govuk-link govuk-pagination__link" href="?page=2" rel="next">' in content
+    assert '<a class="govuk-link govuk-pagination__link" href="?page=1" rel="prev">' in second.content.decode()
+    # A page number past the end shows the last page.
+    assert [e.summary for e in client.get(url("activity", team.project) + "?page=9").context["activity"]] == [
+        "change 0"
+    ]
+
+
+def test_activity_page_makes_the_same_number_of_queries_for_1_and_5_rows(client, django_assert_num_queries):
+    def page_for(n):
+        team = project_with_team()
+        _activity(team, n)
+        client.force_login(team.parent.user)
+        return url("activity", team.project)
+
+    small = page_for(1)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    large = page_for(5)
+    with django_assert_num_queries(len(queries)):
+        response = client.get(large)
+    assert len(response.context["activity"]) == 15
+    assert "(forum staff) staff did 4" in response.content.decode()

@@ -35,11 +35,15 @@ def build(world):
         services.comment_on_version(document.latest_version, by=officer, text="Fine")
         services.record_decision(project, by=parent, text="Publish a guide", agreed_by=[parent, officer])
         services.rate_project(project, by=parent, welcome=4, value=4, communicate=4, partnership=4)
+        invitation = services.invite_to_team(
+            project, email=f"invited-{attribute}@example.org", side=Side.PARENT_CARER, by=world.staff
+        )
         setattr(world, attribute, project)
         setattr(world, f"{attribute}_objects", {
             "member": officer.pk, "item": item.pk, "meeting": meeting.pk, "action": action.pk,
-            "document": document.pk,
+            "document": document.pk, "invitation": invitation.pk,
         })  # fmt: skip
+        setattr(world, f"{attribute}_invitation", invitation)
 
 
 def _private(**extra):
@@ -62,6 +66,8 @@ TEAM = {"parent": OK, "officer": OK}  # the two leads
 # kept out, since only the team works in a project.
 WORK = {"visitor": LOGIN, **TEAM, "others": NOT_FOUND}
 WORK_POST = {"visitor": LOGIN, "parent": NOT_ALLOWED, "officer": NOT_ALLOWED, "others": NOT_FOUND}
+# Pages forum staff need to run a project. The overview shows staff and admins outside the team
+# only a team-only project's settings, not its work (tests/coproduction/test_views.py).
 MANAGE = {"visitor": LOGIN, **TEAM, "staff": OK, "admin": OK, "others": NOT_FOUND}
 
 ROWS = [
@@ -82,6 +88,25 @@ ROWS = [
         admin=NOT_ALLOWED,
         others=NOT_FOUND,
     ),
+    row(
+        "coproduction:invitation-withdraw",
+        state=TEAM_ONLY,
+        kwargs=_private(pk="invitation"),
+        visitor=LOGIN,
+        parent=NOT_ALLOWED,
+        officer=NOT_ALLOWED,
+        staff=NOT_ALLOWED,
+        admin=NOT_ALLOWED,
+        others=NOT_FOUND,
+    ),
+    # The page an invitation's link opens: whoever holds the link reads it (and may decline);
+    # only the invited address can accept. An unknown token is a 404.
+    row(
+        "coproduction:invitation",
+        state="an invitation to a team-only project, waiting",
+        kwargs=lambda world: {"token": world.private_project_invitation.token},
+        everyone=OK,
+    ),
     row("coproduction:team-leave", state=TEAM_ONLY, kwargs=_private(), **WORK_POST),
     row("coproduction:team-show-name", state=TEAM_ONLY, kwargs=_private(), **WORK_POST),
     row("coproduction:agenda", state=TEAM_ONLY, kwargs=_private(), **WORK),
@@ -94,6 +119,7 @@ ROWS = [
     row("coproduction:meeting-detail", state=TEAM_ONLY, kwargs=_private(pk="meeting"), **WORK),
     row("coproduction:decisions", state=TEAM_ONLY, kwargs=_private(), **WORK),
     row("coproduction:actions", state=TEAM_ONLY, kwargs=_private(), **WORK),
+    row("coproduction:action-edit", state=TEAM_ONLY, kwargs=_private(pk="action"), **WORK),
     row("coproduction:action-done", state=TEAM_ONLY, kwargs=_private(pk="action"), **WORK_POST),
     row("coproduction:cornerstones", state=TEAM_ONLY, kwargs=_private(), **WORK),
     row("coproduction:activity", state=TEAM_ONLY, kwargs=_private(), **WORK),
@@ -115,17 +141,19 @@ ROWS = [
 # this table's build so each model has a row to open.
 ADMIN_ROWS = [
     *admin_model("coproduction.project", thorough=False),
-    *admin_model("coproduction.teammember", thorough=False),
-    *admin_model("coproduction.agendaitem", thorough=False),
-    *admin_model("coproduction.meeting", thorough=False),
-    *admin_model("coproduction.decision", thorough=False),
-    *admin_model("coproduction.action", thorough=False),
-    *admin_model("coproduction.document", thorough=False),
-    # Versions are made by saving a document, which renders the text; they are never changed.
-    *admin_model("coproduction.documentversion", add=FORBIDDEN),
-    *admin_model("coproduction.signoff", thorough=False),
-    *admin_model("coproduction.documentcomment", thorough=False),
-    *admin_model("coproduction.cornerstonesrating", thorough=False),
+    # Everything else is made on the portal's pages, by the services that keep the rules: the admin
+    # adds none of it. The team, versions and sign-offs are there to read.
+    *admin_model("coproduction.teammember", thorough=False, add=FORBIDDEN, delete=FORBIDDEN),
+    *admin_model("coproduction.invitation", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.agendaitem", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.meeting", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.decision", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.action", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.document", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.documentversion", add=FORBIDDEN, delete=FORBIDDEN),
+    *admin_model("coproduction.signoff", add=FORBIDDEN, delete=FORBIDDEN),
+    *admin_model("coproduction.documentcomment", thorough=False, add=FORBIDDEN),
+    *admin_model("coproduction.cornerstonesrating", thorough=False, add=FORBIDDEN),
     # The record of who changed what cannot be written or deleted by hand.
     *admin_model("coproduction.activity", add=FORBIDDEN, delete=FORBIDDEN),
 ]

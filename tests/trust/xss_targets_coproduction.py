@@ -23,11 +23,13 @@ def _team_text(world, payloads):
     meeting = services.record_meeting(
         project, by=officer, title=payloads[2], held_on=timezone.localdate(), attendees=[parent, officer]
     )
-    document = None
+    document = action = None
     for payload in payloads:
         item = services.propose_agenda_item(project, by=parent, title=payload[:200], description=payload)
         services.record_decision(project, by=parent, text=payload, agreed_by=[parent], dissent=payload, meeting=meeting)
-        services.add_action(project, by=parent, description=payload, owner=officer, due_on=timezone.localdate())
+        action = services.add_action(
+            project, by=parent, description=payload, owner=officer, due_on=timezone.localdate()
+        )
         document = services.start_document(project, by=officer, title=payload[:200], body="Plain text")
         services.comment_on_version(document.latest_version, by=parent, text=payload)
     services.park_agenda_item(item, by=officer, reason=payloads[3])
@@ -41,6 +43,7 @@ def _team_text(world, payloads):
         f"{base}/meetings/{meeting.pk}/",
         f"{base}/decisions/",
         f"{base}/actions/",
+        f"{base}/actions/{action.pk}/edit/",
         f"{base}/documents/",
         f"{base}/documents/{document.pk}/",
         f"{base}/activity/",
