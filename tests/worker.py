@@ -14,6 +14,7 @@ import email
 import email.policy
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -173,6 +174,52 @@ def celery_publishing(*, broker_url: str | None = None, queue: str | None = None
         _reset_broker_connections(app)
 
 
+# --- A Redis server of the test's own ---------------------------------------------------------------
+
+
+class PrivateRedis:
+    """``redis-server`` on a free port of 127.0.0.1, started by the test, which may stop it and
+    start it again (the shared Redis the suite runs on is never touched)."""
+
+    def __init__(self, binary: str, folder: Path):
+        self.binary = binary
+        self.folder = folder
+        self.port = _free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: _redis_is_reachable(self.url), timeout=10, message="the test's Redis to start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server; .ci/run does it)")
+    server = PrivateRedis(binary, tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 # --- Celery worker -----------------------------------------------------------------------------
 
 
@@ -294,6 +341,9 @@ def celery_worker(request, transactional_db, smtp_sink, tmp_path):
         pytest.skip("worker tests need Redis: set REDIS_URL, e.g. redis://127.0.0.1:6379/14")
     if not _redis_is_reachable(redis_url):
         pytest.skip(f"worker tests need Redis, and {redis_url} does not answer")
+    if "private_redis" in request.fixturenames:
+        # A test with a Redis of its own (to stop and start it) runs its workers on that one.
+        redis_url = request.getfixturevalue("private_redis").url
 
     queue = f"test-{uuid.uuid4().hex[:12]}"
     env = {

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db import connection as database
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -95,7 +96,7 @@ def queue_emails(emails: list[dict]) -> int:
 
     The same rules as ``queue_email`` (opt-outs, quiet hours, one row per dedupe key), in a fixed
     number of queries whatever the number of emails: one for opt-outs, one INSERT that skips keys
-    already queued, one to learn the new rows' ids; the rows due now are handed to the workers
+    already queued and returns the new rows' ids; the rows due now are handed to the workers
     when the transaction commits. Returns how many were queued. Call it inside a transaction.
     """
     if not emails:
@@ -114,17 +115,40 @@ def queue_emails(emails: list[dict]) -> int:
         if (email["kind"], _address(email["to"])) not in opted_out
         and (row := _build_email(**email, now=now, opt_out_checked=True, rendered=rendered)) is not None
     ]
-    OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
-    # The rows this call inserted carry its own ``created_at``; a key another run queued first does not.
-    new = dict(
-        OutgoingEmail.objects.filter(dedupe_key__in=[row.dedupe_key for row in rows], created_at=now).values_list(
-            "dedupe_key", "pk"
-        )
-    )
+    new = _insert_new(rows)
     due_now = [new[row.dedupe_key] for row in rows if row.dedupe_key in new and row.not_before <= now]
     if due_now:
         transaction.on_commit(lambda: dispatch_many(due_now))
     return len(new)
+
+
+def _insert_new(rows: list[OutgoingEmail]) -> dict[str, int]:
+    """Insert the rows whose dedupe key is not taken, in one statement; return those this call
+    inserted (key to id), so a key another run queued at the same moment stays that run's.
+
+    ``INSERT ... ON CONFLICT DO NOTHING RETURNING``, which PostgreSQL and SQLite 3.35+ both speak
+    (Django's bulk_create cannot return ids when it skips conflicts). On an older SQLite, where
+    one process writes at a time, the rows carrying this call's ``created_at`` are this call's.
+    """
+    if not rows:
+        return {}
+    if not database.features.can_return_columns_from_insert:
+        OutgoingEmail.objects.bulk_create(rows, ignore_conflicts=True)
+        keys = [row.dedupe_key for row in rows]
+        mine = OutgoingEmail.objects.filter(dedupe_key__in=keys, created_at=rows[0].created_at)
+        return dict(mine.values_list("dedupe_key", "pk"))
+    fields = [field for field in OutgoingEmail._meta.concrete_fields if not field.primary_key]
+    quote = database.ops.quote_name
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (
+        f"INSERT INTO {quote(OutgoingEmail._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
+        f"VALUES {', '.join([one_row] * len(rows))} "
+        f"ON CONFLICT ({quote('dedupe_key')}) DO NOTHING RETURNING {quote('id')}, {quote('dedupe_key')}"
+    )
+    params = [field.get_db_prep_save(getattr(row, field.attname), database) for row in rows for field in fields]
+    with database.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {key: pk for pk, key in cursor.fetchall()}
 
 
 def _address(to) -> str:

@@ -1,5 +1,6 @@
 """Consultation reminders: who gets which, once, with the clock frozen and stepped."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -519,3 +520,36 @@ def test_progress_on_will_change_items_goes_daily_to_those_who_asked_to_hear_bac
     assert "posted 2 updates on 10 March 2026" in first.body_text
     assert "The form is designed." in first.body_text and "Parents tested it." in first.body_text
     assert "It is live." not in first.body_text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_the_same_moment_queue_each_reminder_once():
+    if connection.vendor != "postgresql":
+        pytest.skip("two sweeps at once need two connections to PostgreSQL")
+    with time_machine.travel(START, tick=False):
+        consultation = approved(closes_at=START + timedelta(days=7, hours=-2))
+        for number in range(120):
+            ParentCarerFactory(email=f"parent{number}@example.org")
+    barrier, results, errors = threading.Barrier(2), [], []
+
+    def sweep():
+        try:
+            with time_machine.travel(START, tick=False):
+                due = reminders.closing_soon_due(timezone.now())
+                barrier.wait(timeout=30)  # both have found everything due before either queues
+                results.append((len(due), reminders.queue_reminders(due)))
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+
+    assert errors == []
+    assert [found for found, _ in results] == [120, 120]
+    assert sum(queued for _, queued in results) == 120
+    assert OutgoingEmail.objects.filter(dedupe_key__startswith=f"closing-7d:{consultation.pk}:").count() == 120

@@ -4,15 +4,16 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from consultations import reminders
-from consultations.models import Response
+from consultations.models import Answer, Response
 from consultations.tasks import send_due_reminders_task
 from forum_portal.notify import services as notify
 from forum_portal.notify.models import OutgoingEmail
 from tests.factories import OfficerFactory, ParentCarerFactory
-from tests.factories.consultations import closed_consultation
+from tests.factories.consultations import QuestionFactory, closed_consultation, open_consultation
 from tests.worker import celery_publishing, wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -114,3 +115,33 @@ def test_reminders_due_while_the_broker_is_away_go_out_once_when_it_is_back(
 
     assert OutgoingEmail.objects.count() == 3
     assert sorted(message.recipients[0] for message in smtp_sink.delivered()) == [officer.email for officer in officers]
+
+
+def test_redis_stopped_and_started_again_loses_and_doubles_nothing(
+    private_redis, celery_worker, smtp_sink, just_closed, client
+):
+    consultation, officers = just_closed
+    worker = celery_worker(concurrency=1)
+    parent = ParentCarerFactory(email="parent@example.org")
+    answering = open_consultation(title="Play schemes")
+    question = QuestionFactory(consultation=answering, kind="short_text", required=True)
+    draft = Response.objects.create(consultation=answering, user=parent)
+    Answer.objects.create(response=draft, question=question, text="More places in August")
+
+    private_redis.stop()
+    # While Redis is down, a parent sends their answers (which queues their receipt) and the
+    # reminder sweep runs: both are kept in the outbox, and the page answers as usual.
+    client.force_login(parent)
+    sent = client.post(reverse("consultations:answer-check", args=[answering.pk]), {"hear_back": "on"})
+    assert reminders.send_due_reminders()["closed"] == 3
+    assert sent.status_code == 302 and sent.url == reverse("consultations:answer-sent", args=[answering.pk])
+    assert set(OutgoingEmail.objects.values_list("status", "dispatched_at")) == {(OutgoingEmail.Status.QUEUED, None)}
+
+    private_redis.start()  # the same address: the worker finds its broker again
+    assert notify.sweep_outbox()["dispatched"] == 4
+    wait_for(lambda: sent_count() == 4, timeout=60, message="the receipt and the reminders to be sent")
+
+    assert sorted(message.recipients[0] for message in smtp_sink.delivered()) == sorted(
+        [parent.email, *(officer.email for officer in officers)]
+    )
+    assert worker.is_running()
