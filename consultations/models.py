@@ -455,6 +455,8 @@ class LocalOfferComment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    # The council's officers tag publishable comments as they read them, for "You said, we did".
+    themes = models.ManyToManyField("Theme", blank=True, related_name="comments")
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -7,8 +7,8 @@ more often than needed, twice at once, or late after an outage sends each remind
 from celery.schedules import crontab
 
 BEAT_SCHEDULE: dict = {
-    # Parent carers: a consultation they have not answered closes in 7 days or tomorrow. Hourly, so
-    # the reminder follows the closing time closely; held through quiet hours by the outbox.
+    # Parent carers: a consultation they have not answered closes in 7 days or tomorrow. Hourly: the
+    # reminder falls due at 10:00 on its day, and a run missed then is made good at the next.
     "consultations-remind-closing-soon": {
         "task": "consultations.remind_closing_soon_task",
         "schedule": crontab(minute=5),
@@ -33,6 +33,11 @@ BEAT_SCHEDULE: dict = {
     "consultations-remind-reply-overdue": {
         "task": "consultations.remind_reply_overdue_task",
         "schedule": crontab(hour=9, minute=30),
+    },
+    # Local Offer feedback stays open all year: a council whose round closed gets the next one.
+    "consultations-renew-local-offer-rounds": {
+        "task": "consultations.renew_local_offer_rounds_task",
+        "schedule": crontab(hour=0, minute=20),
     },
     # People who asked to hear back: yesterday's progress updates on "will change" items, one
     # email per consultation a day (the key names the day the updates were posted).

@@ -78,18 +78,21 @@ def published_reply(consultation: Consultation) -> Reply | None:
     return reply
 
 
+def raised_count(prefix: str = "") -> Count:
+    """How many sent answers, or on Local Offer feedback publishable comments, are tagged with the
+    theme at ``prefix`` ("" for a Theme, "theme__" for a reply item). A consultation has answers
+    or comments, never both, so the two joins never multiply each other's rows."""
+    answers = Q(**{f"{prefix}answers__response__status": Response.Status.SUBMITTED})
+    comments = Q(**{f"{prefix}comments__moderation": LocalOfferComment.Moderation.PUBLISHABLE})
+    return Count(f"{prefix}answers", filter=answers, distinct=True) + Count(
+        f"{prefix}comments", filter=comments, distinct=True
+    )
+
+
 def reply_items(reply: Reply) -> list:
-    """The items with their theme and the number of sent answers tagged with it."""
+    """The items with their theme and the number of sent answers (or comments) tagged with it."""
     return list(
-        reply.items.select_related("theme")
-        .annotate(
-            theme_count=Count(
-                "theme__answers",
-                filter=Q(theme__answers__response__status=Response.Status.SUBMITTED),
-                distinct=True,
-            )
-        )
-        .prefetch_related("updates")
+        reply.items.select_related("theme").annotate(theme_count=raised_count("theme__")).prefetch_related("updates")
     )
 
 
@@ -178,9 +181,7 @@ def text_answers(consultation: Consultation, *, search: str = "", theme: int | N
 
 
 def theme_counts(consultation: Consultation) -> QuerySet:
-    return Theme.objects.filter(consultation=consultation).annotate(
-        answer_count=Count("answers", filter=Q(answers__response__status=Response.Status.SUBMITTED), distinct=True)
-    )
+    return Theme.objects.filter(consultation=consultation).annotate(raised_count=raised_count())
 
 
 BREAKDOWNS = {

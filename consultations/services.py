@@ -359,6 +359,17 @@ def tag_answer(answer: Answer, *, themes: list[Theme]) -> None:
     answer.themes.set(themes)
 
 
+def tag_comment(comment: LocalOfferComment, *, themes: list[Theme]) -> None:
+    """Set the themes of a publishable Local Offer comment (only themes of its own round): what
+    the council's "You said, we did" counts as raised. Comments kept out are never counted."""
+    comment = LocalOfferComment.objects.get(pk=comment.pk)
+    if comment.moderation != LocalOfferComment.Moderation.PUBLISHABLE:
+        raise ValidationError("Only publishable comments are tagged.")
+    if any(theme.consultation_id != comment.consultation_id for theme in themes):
+        raise ValidationError("A theme belongs to one consultation.")
+    comment.themes.set(themes)
+
+
 @transaction.atomic
 def release_results(consultation: Consultation, *, by: User) -> Consultation:
     """Show the counts per choice on the public page. Only once closed, never for a withdrawn
@@ -514,7 +525,9 @@ LOCAL_OFFER_ROUND = timedelta(days=365)
 
 
 @transaction.atomic
-def start_local_offer_round(*, organisation: Organisation, by: User, now: datetime | None = None) -> Consultation:
+def start_local_offer_round(
+    *, organisation: Organisation, by: User | None, now: datetime | None = None
+) -> Consultation:
     """The forum opens a year of Local Offer feedback for a council. It is approved at once (the
     forum runs it), takes comments for a year, and the council's reply is due 12 weeks after."""
     now = now or timezone.now()
@@ -546,9 +559,23 @@ def start_local_offer_round(*, organisation: Organisation, by: User, now: dateti
     _default_reply_due(consultation)
     consultation.full_clean()
     consultation.save()
-    _log(consultation, ConsultationEvent.Action.APPROVED, by=by, note="Local Offer feedback opened by the forum.")
+    note = "Local Offer feedback opened by the forum." if by else "Local Offer feedback opened for another year."
+    _log(consultation, ConsultationEvent.Action.APPROVED, by=by, note=note)
     record_event("consultation.local_offer_opened", actor=by, obj=consultation)
     return consultation
+
+
+def renew_local_offer_rounds(*, now: datetime | None = None) -> list[Consultation]:
+    """Local Offer feedback is open all year, every year: each council whose round has closed,
+    and which has none open, gets the next year's round (the closed one is still answered with its
+    own "You said, we did"). Run daily, so the gap between rounds is under a day."""
+    now = now or timezone.now()
+    rounds = Consultation.objects.filter(kind=Consultation.Kind.LOCAL_OFFER, status=Consultation.Status.APPROVED)
+    open_for = rounds.filter(closes_at__gt=now).values("organisation")
+    councils = Organisation.objects.filter(
+        kind=Organisation.Kind.LOCAL_AUTHORITY, pk__in=rounds.values("organisation")
+    ).exclude(pk__in=open_for)
+    return [start_local_offer_round(organisation=council, by=None, now=now) for council in councils]
 
 
 def add_local_offer_comment(

@@ -1,8 +1,8 @@
-"""Celery tasks of the consultations rung: thin wrappers, the work is in reminders.py."""
+"""Celery tasks of the consultations rung: thin wrappers, the work is in reminders.py and services.py."""
 
 from celery import shared_task
 
-from . import reminders
+from . import reminders, services
 
 
 @shared_task(name="consultations.remind_closing_soon_task", acks_late=True, ignore_result=True)
@@ -33,6 +33,11 @@ def remind_reply_overdue_task() -> int:
 @shared_task(name="consultations.send_reply_progress_task", acks_late=True, ignore_result=True)
 def send_reply_progress_task() -> int:
     return reminders.send_reply_progress()
+
+
+@shared_task(name="consultations.renew_local_offer_rounds_task", acks_late=True, ignore_result=True)
+def renew_local_offer_rounds_task() -> int:
+    return len(services.renew_local_offer_rounds())
 
 
 @shared_task(name="consultations.send_due_reminders_task", acks_late=True, ignore_result=True)

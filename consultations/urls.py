@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/results/themes/", views.ThemeCreateView.as_view(), name="theme-create"),
     path("<int:pk>/results/release/", views.ReleaseResultsView.as_view(), name="results-release"),
     path("<int:pk>/results/answers/<int:answer>/themes/", views.AnswerTagView.as_view(), name="answer-tag"),
+    path("<int:pk>/results/comments/<int:comment>/themes/", views.CommentTagView.as_view(), name="comment-tag"),
     path("<int:pk>/results/export.<str:fmt>", views.ExportView.as_view(), name="export"),
     path("<int:pk>/reply/", views.ReplyEditView.as_view(), name="reply-edit"),
     path("<int:pk>/reply/items/new/", views.ReplyItemView.as_view(), name="reply-item-create"),

@@ -666,7 +666,7 @@ class ResultsView(ConsultationMixin, TemplateView):
         if self.consultation.is_local_offer:
             context["comments"] = selectors.local_offer_comments(
                 self.consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE
-            )
+            ).prefetch_related("themes")
         context["theme_form"].helper.form_action = reverse("consultations:theme-create", args=[self.consultation.pk])
         return context
 
@@ -710,6 +710,25 @@ class AnswerTagView(ConsultationMixin, View):
         if not back.startswith(reverse("consultations:results", args=[self.consultation.pk])):
             back = reverse("consultations:results", args=[self.consultation.pk])
         return redirect(f"{back}#answer-{answer.pk}")
+
+
+class CommentTagView(ConsultationMixin, View):
+    """The council's officers tag a publishable Local Offer comment with themes."""
+
+    permission_required = "consultations.add_consultation"
+    object_permission = "consultations.view_results"
+
+    def post(self, request, *args, **kwargs):
+        comment = get_object_or_404(
+            LocalOfferComment,
+            pk=kwargs["comment"],
+            consultation=self.consultation,
+            moderation=LocalOfferComment.Moderation.PUBLISHABLE,
+        )
+        chosen = [value for value in request.POST.getlist("themes") if value.isdecimal()]
+        services.tag_comment(comment, themes=list(self.consultation.themes.filter(pk__in=chosen)))
+        messages.success(request, "The themes of the comment are saved.")
+        return redirect(reverse("consultations:results", args=[self.consultation.pk]) + f"#comment-{comment.pk}")
 
 
 class Echo:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from consultations import services
-from consultations.models import LocalOfferComment
+from consultations.models import Consultation, LocalOfferComment
 from consultations.selectors import answers_of_person
 from tests.factories import ForumStaffFactory, OfficerFactory, OrganisationFactory, ParentCarerFactory
 from tests.factories.consultations import open_consultation
@@ -163,3 +163,77 @@ def test_public_round_page_query_count_is_the_same_for_one_and_five_comments(
     with django_assert_num_queries(len(one.captured_queries)):
         content = client.get(round_.get_absolute_url()).content.decode()
     assert content.count("<br>Comment ") == 5
+
+
+def closed_round_with_comments(round_, staff):
+    """The round's year is over; two comments publishable, one kept out."""
+    texts = {"publishable": ["No list of holiday clubs.", "The map is hard to use."], "vexatious": ["Rubbish."]}
+    comments = []
+    for decision, lines in texts.items():
+        for text in lines:
+            comment = services.add_local_offer_comment(round_, aspect="content", text=text, user=None)
+            reason = "" if decision == "publishable" else "Abusive."
+            services.moderate_comment(comment, decision=decision, reason=reason, by=staff)
+            comments.append(comment)
+    Consultation.objects.filter(pk=round_.pk).update(
+        opens_at=round_.opens_at - timedelta(days=400), closes_at=round_.closes_at - timedelta(days=400)
+    )
+    round_.refresh_from_db()
+    return comments
+
+
+def test_council_officers_tag_publishable_comments_and_answer_them_with_counts(client, round_, staff):
+    holiday, map_, rude = closed_round_with_comments(round_, staff)
+    officer = OfficerFactory(membership__organisation=round_.organisation)
+    clubs = services.create_theme(round_, name="Holiday clubs")
+    client.force_login(officer)
+
+    results = client.get(reverse("consultations:results", args=[round_.pk])).content.decode()
+    tagged = client.post(
+        reverse("consultations:comment-tag", args=[round_.pk, holiday.pk]), {"themes": [str(clubs.pk), "x"]}
+    )
+    kept_out = client.post(reverse("consultations:comment-tag", args=[round_.pk, rude.pk]), {"themes": [clubs.pk]})
+    reply = services.reply_for(round_)
+    services.save_reply_item(
+        reply,
+        by=officer,
+        you_said="Families could not find holiday clubs.",
+        we_did="Listed them.",
+        outcome="changed",
+        theme=clubs,
+    )
+    services.publish_reply(reply, by=officer)
+    public = client.get(round_.get_absolute_url()).content.decode()
+
+    assert "No list of holiday clubs." in results and "The map is hard to use." in results
+    assert "Rubbish." not in results
+    assert tagged.url == reverse("consultations:results", args=[round_.pk]) + f"#comment-{holiday.pk}"
+    assert list(holiday.themes.all()) == [clubs]
+    assert kept_out.status_code == 404 and list(rude.themes.all()) == []
+    assert "Theme: Holiday clubs, raised in 1 comment" in public
+    assert "Rubbish." not in public
+
+
+def test_only_publishable_comments_can_be_tagged(round_, staff):
+    holiday, _, rude = closed_round_with_comments(round_, staff)
+    theme = services.create_theme(round_, name="Clubs")
+    other = services.create_theme(open_consultation(), name="Elsewhere")
+
+    with pytest.raises(ValidationError, match="Only publishable comments are tagged."):
+        services.tag_comment(rude, themes=[theme])
+    with pytest.raises(ValidationError, match="A theme belongs to one consultation."):
+        services.tag_comment(holiday, themes=[other])
+
+
+def test_local_offer_feedback_opens_again_each_year_on_its_own(round_, staff):
+    other_council = OrganisationFactory(name="Eastshire Council", slug="eastshire")
+    assert services.renew_local_offer_rounds() == []  # this year's round is still open
+
+    later = round_.closes_at + timedelta(hours=1)
+    renewed = services.renew_local_offer_rounds(now=later)
+    again = services.renew_local_offer_rounds(now=later + timedelta(hours=1))
+
+    assert [(r.organisation, r.opens_at, r.created_by) for r in renewed] == [(round_.organisation, later, None)]
+    assert again == []
+    assert not Consultation.objects.filter(organisation=other_council).exists()  # it never had one
+    assert renewed[0].events.get().note == "Local Offer feedback opened for another year."

@@ -178,3 +178,20 @@ def test_local_offer_feedback_from_comment_to_moderation(page, new_page, check):
     visitor.goto(round_url)
     expect(visitor.get_by_text("There is nothing about holiday clubs.")).to_be_visible()
     check(visitor)
+
+    # The year is over: the council's officer reads the publishable comments and tags them.
+    round_ = Consultation.objects.get(kind=Consultation.Kind.LOCAL_OFFER)
+    Consultation.objects.filter(pk=round_.pk).update(
+        opens_at=round_.opens_at - timedelta(days=400), closes_at=round_.closes_at - timedelta(days=400)
+    )
+    officer = OfficerFactory(membership__organisation=round_.organisation)
+    officer_page = new_page()
+    sign_in(officer_page, officer, check)
+    officer_page.goto(f"/consultations/{round_.pk}/results/")
+    officer_page.get_by_label("New theme").fill("Holiday clubs")
+    officer_page.get_by_role("button", name="Add theme").click()
+    officer_page.get_by_label("Holiday clubs").check()
+    officer_page.get_by_role("button", name="Save themes of this comment").click()
+    expect(officer_page.get_by_text("The themes of the comment are saved.")).to_be_visible()
+    expect(officer_page.get_by_text("Holiday clubs: 1 comment")).to_be_visible()
+    check(officer_page)

@@ -39,10 +39,13 @@ def new_page(browser, live_server):
 
 def sign_in(page, user, check, *, code=True):
     page.goto("/accounts/login/")
+    check(page)
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     if code:
+        expect(page.get_by_label("Code")).to_be_visible()
+        check(page)
         page.get_by_label("Code").fill(totp_code(user.totp_secret))
         page.get_by_role("button", name="Sign in").click()
 
@@ -129,6 +132,7 @@ def test_consultation_from_draft_to_you_said_we_did(page, new_page, check, tmp_p
         staff_page.get_by_label(label).check()
     staff_page.get_by_role("button", name="Record decision").click()
     expect(staff_page.get_by_text("is approved")).to_be_visible()
+    check(staff_page)
     consultation = Consultation.objects.get(title="Short breaks booking")
     assert consultation.phase() == "open"
 
@@ -168,12 +172,18 @@ def test_consultation_from_draft_to_you_said_we_did(page, new_page, check, tmp_p
     # A visitor answers without an account and leaves an address.
     visitor_page = new_page()
     visitor_page.goto(consultation.get_absolute_url())
+    check(visitor_page)
     visitor_page.get_by_role("link", name="Answer the questions").click()
+    check(visitor_page)
     visitor_page.get_by_label("Online").check()
     visitor_page.get_by_role("button", name="Continue").click()
+    expect(visitor_page.get_by_label("What would make booking easier?")).to_be_visible()
+    check(visitor_page)
     visitor_page.get_by_label("What would make booking easier?").fill("A booking app would help.")
     visitor_page.get_by_label("No", exact=True).check()
     visitor_page.get_by_role("button", name="Continue").click()
+    expect(visitor_page.get_by_role("heading", level=1)).to_have_text("Check your answers")
+    check(visitor_page)
     visitor_page.get_by_label("Email me when they publish what they did").check()
     visitor_page.get_by_label("Your email address (optional)").fill("visitor@example.org")
     visitor_page.get_by_role("button", name="Send my answers").click()
@@ -200,6 +210,7 @@ def test_consultation_from_draft_to_you_said_we_did(page, new_page, check, tmp_p
     card.get_by_label("Evening slots").check()
     card.get_by_role("button", name="Save themes").click()
     expect(page.get_by_text("Evening slots: 1 answer")).to_be_visible()
+    check(page)
     page.get_by_label("Break down by").select_option("age_band")
     page.get_by_role("button", name="Show breakdown").click()
     check(page)

@@ -10,7 +10,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from consultations import services
-from consultations.models import Answer, Consultation, Question, Response, Theme
+from consultations.models import Answer, Consultation, LocalOfferComment, Question, Response, Theme
 from tests.factories.consultations import ConsultationFactory, QuestionFactory, closed_consultation, open_consultation
 
 from .walker import FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, redirect, redirect_matching, row
@@ -50,6 +50,12 @@ def build(world):
     )
     Theme.objects.create(consultation=closed, name="Opening hours")
     world.local_offer = open_consultation(organisation=owner, title="Local Offer", kind=Consultation.Kind.LOCAL_OFFER)
+    last_year = closed_consultation(
+        organisation=owner, title="Local Offer, last year", kind=Consultation.Kind.LOCAL_OFFER
+    )
+    world.published_comment = LocalOfferComment.objects.create(
+        consultation=last_year, aspect="content", text="No list of clubs.", moderation="publishable"
+    )
     reply = services.reply_for(closed)
     world.reply_item = services.save_reply_item(
         reply, by=world.officer, you_said="Longer hours", we_did="We will open later.", outcome="changed"
@@ -171,6 +177,12 @@ ROWS = [
         ("closed",),
         lambda state: lambda world: {"pk": world.consultations[state].pk, "answer": world.answer.pk},
         default=OWNERS_POST,
+    ),
+    row(
+        "consultations:comment-tag",
+        state="a publishable comment on last year's Local Offer feedback",
+        kwargs=lambda world: {"pk": world.published_comment.consultation_id, "comment": world.published_comment.pk},
+        **OWNERS_POST,
     ),
     *rows(
         "consultations:export",
