@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.exceptions import NotRegistered
 
+from forum_portal.admin import ShownNotChanged
 from forum_portal.notify.models import OutgoingEmail
 
 from .models import (
@@ -15,24 +16,6 @@ from .models import (
     Response,
     Theme,
 )
-
-
-class ShownNotChanged:
-    """The consultations' record is shown here and changed only through the portal's pages.
-
-    Those pages keep the history a consultation owes the people who answered it (who submitted,
-    approved, withdrew or extended it, and when; every correction to a published reply shown
-    publicly) and render its Markdown. A change made here would be silent, so forum admins read
-    here and act through the review queue, the consultation's pages and "You said, we did"."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class QuestionInline(ShownNotChanged, admin.TabularInline):

@@ -10,6 +10,7 @@ with the forum admin's name, as a change on the portal's pages is.
 from django.contrib import admin
 from django.db import transaction
 
+from forum_portal.admin import ShownNotChanged
 from forum_portal.markdown import render_markdown
 
 from . import services
@@ -69,22 +70,13 @@ class RecordedAdmin(NoAddAdmin):
             self.delete_model(request, obj)
 
 
-class TeamMemberInline(admin.TabularInline):
+class TeamMemberInline(ShownNotChanged, admin.TabularInline):
     """The team, to read: people join by invitation and leads change on the project's team page."""
 
     model = TeamMember
     extra = 0
     fields = ["user", "side", "is_lead", "show_name", "joined_at", "left_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Project)
@@ -117,7 +109,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(TeamMember)
-class TeamMemberAdmin(admin.ModelAdmin):
+class TeamMemberAdmin(ShownNotChanged, admin.ModelAdmin):
     """To read: people join a team by invitation, and leads and forum staff look after the team on
     the project's team page, which checks each side and records the change."""
 
@@ -125,15 +117,6 @@ class TeamMemberAdmin(admin.ModelAdmin):
     list_filter = ["side", "is_lead", "project"]
     search_fields = ["user__email", "user__full_name", "project__title"]
     list_select_related = ["user", "project"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)
@@ -200,20 +183,11 @@ class ActionAdmin(RecordedAdmin):
     readonly_fields = ["project", "decision", "owner", "status", "created_by", "created_at", "done_at", "done_by"]
 
 
-class DocumentVersionInline(admin.TabularInline):
+class DocumentVersionInline(ShownNotChanged, admin.TabularInline):
     model = DocumentVersion
     extra = 0
     fields = ["number", "author", "created_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Document)
@@ -237,7 +211,7 @@ class DocumentAdmin(RecordedAdmin):
 
 
 @admin.register(DocumentVersion)
-class DocumentVersionAdmin(admin.ModelAdmin):
+class DocumentVersionAdmin(ShownNotChanged, admin.ModelAdmin):
     """Versions come from saving a document (which renders the text) and are never changed."""
 
     list_display = ["__str__", "number", "author", "created_at"]
@@ -246,18 +220,9 @@ class DocumentVersionAdmin(admin.ModelAdmin):
     list_select_related = ["document", "author__user"]
     readonly_fields = ["document", "number", "body", "body_html", "author", "created_at"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(SignOff)
-class SignOffAdmin(admin.ModelAdmin):
+class SignOffAdmin(ShownNotChanged, admin.ModelAdmin):
     """To read: a sign-off is a lead's own, given on the document's page."""
 
     list_display = ["__str__", "side", "signed_at"]
@@ -265,15 +230,6 @@ class SignOffAdmin(admin.ModelAdmin):
     search_fields = ["version__document__title"]
     list_select_related = ["version__document", "member__user"]
     readonly_fields = ["version", "member", "side", "signed_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DocumentComment)
@@ -289,7 +245,7 @@ class DocumentCommentAdmin(RecordedAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(ShownNotChanged, admin.ModelAdmin):
     """The record of who changed what: read in the admin, never written or deleted there."""
 
     list_display = ["summary", "project", "member", "at"]
@@ -297,15 +253,6 @@ class ActivityAdmin(admin.ModelAdmin):
     search_fields = ["summary"]
     raw_id_fields = ["member", "actor"]
     list_select_related = ["project", "member__user"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CornerstonesRating)

@@ -8,6 +8,21 @@ from django.urls import reverse
 from forum_portal.people.rules import has_two_factor
 
 
+class ShownNotChanged:
+    """An admin, or an inline, that shows its rows and changes none of them: they are a record of
+    what happened (history, the audit trail), or they are made and changed on the portal's own
+    pages, which check the rules and keep the history; a change made here would be silent."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = f"{settings.FORUM_NAME} admin"
     site_title = "Forum Portal admin"

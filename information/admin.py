@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from forum_portal.admin import ShownNotChanged
+
 from . import services
 from .forms import AdminAttachmentForm
 from .models import (
@@ -63,22 +65,13 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(admin.ModelAdmin):
+class ArticleRevisionAdmin(ShownNotChanged, admin.ModelAdmin):
     """The history is read here, never written: it is what happened."""
 
     list_display = ["article", "action", "by", "at"]
     list_filter = ["action"]
     search_fields = ["article__title", "by__email"]
     list_select_related = ["article", "by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Attachment)

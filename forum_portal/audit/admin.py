@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from forum_portal.admin import ShownNotChanged
+
 from .models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ShownNotChanged, admin.ModelAdmin):
     list_display = ["at", "actor_email", "action", "object_repr", "ip_address"]
     list_filter = ["action", "object_type", "at"]
     search_fields = ["actor_email", "action", "object_repr", "object_id", "ip_address"]
@@ -13,11 +15,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
 
     # The trail is evidence: it can be searched and read, never added to, changed or deleted here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
