@@ -333,6 +333,8 @@ class ExtendForm(forms.Form):
 
     def clean_closes_on(self):
         closes_on = self.cleaned_data["closes_on"]
+        if closes_on is None:  # the date field lets parts made only of spaces through as no date
+            raise forms.ValidationError("Enter the new closing date")
         if closes_on <= self.consultation.closes_at.astimezone(UK).date():
             raise forms.ValidationError("The new closing date must be after the current one")
         return closes_on

@@ -266,6 +266,11 @@ def test_officer_extends_an_open_consultation_and_the_reason_shows_publicly(clie
         url("consultation-extend", consultation.pk), {**date_fields("closes_on", later), "reason": "Half term"}
     )
 
+    blank = client.post(
+        url("consultation-extend", consultation.pk),
+        {"closes_on_0": " ", "closes_on_1": " ", "closes_on_2": "0", "reason": "Half term"},
+    )
+    assert "Enter the new closing date" in blank.content.decode()
     assert "The new closing date must be after the current one" in earlier.content.decode()
     assert "Half term</textarea>" in earlier.content.decode()
     assert done.url == consultation.get_absolute_url()
