@@ -9,8 +9,13 @@ owns, so a drill can cut the connection without touching the servers themselves.
 started is stopped and the database dropped at the end. Figures are printed and written to
 var/drills/results.json.
 
-- load: Locust, LOAD_USERS (50) people for LOAD_SECONDS (60): visitors, parent carers, officers
-  and forum staff. Reports requests, failures, p50 and p95.
+- load: Locust, LOAD_USERS (50) people for LOAD_SECONDS (60): visitors reading; parent carers
+  browsing and answering the open consultation (an answer counts as sent only when the "sent"
+  page shows); officers reading results; forum staff approving consultations waiting for review
+  (LOAD_IN_REVIEW of them; one another staff member approved first is not an error); a load
+  balancer polling /healthz. Reports requests, failures, p50, p95 and requests a second, and
+  holds what Locust saw against the database: a receipt queued for every answer sent, every
+  approval one consultation approved once.
 - database: steady requests, some saving (a data download request: a row and its audit event in
   one transaction); PostgreSQL's connections are cut for DRILL_CUT_SECONDS (8) and restored.
   Pages must answer fast with the 500 page (health check 503), recover, and leave nothing half saved.
@@ -52,6 +57,9 @@ REDIS = os.environ.get("DRILLS_REDIS", "redis://127.0.0.1:6379/5")
 DATABASE = "forum_portal_drills"
 LOAD_USERS = int(os.environ.get("LOAD_USERS", "50"))
 LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
+# Consultations waiting for review: more than the simulated staff approve in the load test and
+# the database drill together (about one each per six seconds).
+IN_REVIEW = int(os.environ.get("LOAD_IN_REVIEW", str(max(50, LOAD_USERS * LOAD_SECONDS // 20))))
 CUT_SECONDS = float(os.environ.get("DRILL_CUT_SECONDS", "8"))
 OUT = ROOT / "var" / "drills"
 QUEUE = f"drills-{uuid.uuid4().hex[:8]}"
@@ -329,7 +337,10 @@ def build_database() -> dict:
     manage(env, "seed_demo", "--force")
     manage(env, "collectstatic", "--noinput")
     accounts_file = OUT / "accounts.json"
-    subprocess.run([PYTHON, "loadtest/accounts.py", str(LOAD_USERS), str(accounts_file)], cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [PYTHON, "loadtest/accounts.py", str(LOAD_USERS), str(accounts_file), str(IN_REVIEW)],
+        cwd=ROOT, env=env, check=True, timeout=600,
+    )  # fmt: skip
     return json.loads(accounts_file.read_text())
 
 
@@ -360,26 +371,40 @@ def forget_queue() -> None:
 # --- Load --------------------------------------------------------------------------------------------
 
 
-def run_load(accounts_file: Path) -> dict:
+def run_load(accounts: dict) -> dict:
+    from django.db.models import Count
+
+    from consultations.models import Consultation, ConsultationEvent
+    from forum_portal.audit.models import AuditEvent
+    from forum_portal.notify.models import OutgoingEmail
+
     locust = os.environ.get("LOCUST") or str(ROOT / ".venv" / "bin" / "locust")
     if not Path(locust).exists() and shutil.which(locust) is None:
         raise SystemExit(f"Locust is not installed at {locust}: pip install -r requirements-dev.txt, or set LOCUST")
-    database = CuttableProxy("127.0.0.1", int(POSTGRES.rsplit(":", 1)[1]))
-    server, base = start_gunicorn(portal_env(database_port=database.port, redis_url=REDIS))
+    server, base = start_gunicorn(direct_env())
+    prefix = OUT / "locust"
+    outcomes_file = OUT / "load-outcomes.json"
     try:
-        prefix = OUT / "locust"
         subprocess.run(
             [locust, "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless", "--users", str(LOAD_USERS),
              "--spawn-rate", "10", "--run-time", f"{LOAD_SECONDS}s", "--host", base, "--csv", str(prefix),
              "--only-summary", "--loglevel", "WARNING"],
-            cwd=ROOT, env={**os.environ, "LOAD_ACCOUNTS": str(accounts_file)}, check=False,
-            timeout=LOAD_SECONDS + 120,
+            cwd=ROOT, env={**os.environ, "LOAD_ACCOUNTS": str(OUT / "accounts.json"),
+                           "LOAD_OUTCOMES": str(outcomes_file)},
+            check=False, timeout=LOAD_SECONDS + 120,
         )  # fmt: skip
     finally:
         server.stop()
     with open(f"{prefix}_stats.csv") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
     total = rows["Aggregated"]
+    outcomes = json.loads(outcomes_file.read_text())
+    waiting = accounts["places"]["in_review"]
+    approvals = (
+        ConsultationEvent.objects.filter(consultation__in=waiting, action=ConsultationEvent.Action.APPROVED)
+        .values("consultation")
+        .annotate(times=Count("pk"))
+    )
     result = {
         "users": LOAD_USERS,
         "seconds": LOAD_SECONDS,
@@ -388,6 +413,18 @@ def run_load(accounts_file: Path) -> dict:
         "requests_per_second": round(float(total["Requests/s"]), 1),
         "p50_ms": int(total["50%"]),
         "p95_ms": int(total["95%"]),
+        "answers_sent": outcomes.get("answers sent", 0),
+        "receipts_queued": OutgoingEmail.objects.filter(kind="consultation_receipt").count(),
+        "approvals": outcomes.get("approvals", 0),
+        "approvals_taken_by_another": outcomes.get("approvals taken by another", 0),
+        "review_queue_found_empty": outcomes.get("review queue found empty", 0),
+        "consultations_approved": Consultation.objects.filter(
+            pk__in=waiting, status=Consultation.Status.APPROVED
+        ).count(),
+        "consultations_approved_twice": sum(1 for row in approvals if row["times"] > 1),
+        "approval_audit_events": AuditEvent.objects.filter(
+            action="consultation.approved", object_id__in=[str(pk) for pk in waiting]
+        ).count(),
         "pages": {
             name: {"requests": int(row["Request Count"]), "p50_ms": int(row["50%"]), "p95_ms": int(row["95%"])}
             for name, row in rows.items()
@@ -396,7 +433,16 @@ def run_load(accounts_file: Path) -> dict:
     }
     failures = Path(f"{prefix}_failures.csv")
     result["failure_kinds"] = list(csv.DictReader(failures.open())) if failures.exists() else []
-    result["passed"] = result["failures"] == 0
+    # Each change the simulated people saw made is in the database once: an answer sent queued its
+    # receipt in the same transaction; each approval is one consultation approved, once.
+    result["passed"] = (
+        result["failures"] == 0
+        and result["answers_sent"] > 0
+        and result["receipts_queued"] == result["answers_sent"]
+        and result["approvals"] > 0
+        and result["consultations_approved"] == result["approvals"] == result["approval_audit_events"]
+        and result["consultations_approved_twice"] == 0
+    )
     return result
 
 
@@ -664,7 +710,7 @@ def main(wanted: list[str]) -> int:
             began = time.monotonic()
             try:
                 if name == "load":
-                    results[name] = run_load(OUT / "accounts.json")
+                    results[name] = run_load(accounts)
                 elif name == "database":
                     results[name] = drill_database(accounts)
                 elif name == "redis":
