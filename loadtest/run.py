@@ -2,12 +2,13 @@
 
     python loadtest/run.py [load] [database] [redis] [worker]     (no argument: all four)
 
-Each run builds a database of its own on the local PostgreSQL server (demo data plus an account
-per simulated person), serves the portal with gunicorn (DEBUG off) and, for the drills, a Celery
-worker and an SMTP sink. The portal reaches PostgreSQL and Redis through TCP proxies this script
-owns, so a drill can cut the connection without touching the servers themselves. Everything it
-started is stopped and the database dropped at the end. Figures are printed and written to
-var/drills/results.json.
+Each run makes a PostgreSQL server of its own (initdb into a temporary folder, pg_ctl on a free
+port of 127.0.0.1; as the ``postgres`` user when run as root), builds its database there (demo data
+plus an account per simulated person), and serves the portal with gunicorn (DEBUG off) and, for
+the drills, a Celery worker and an SMTP sink. The machine's own PostgreSQL server is never used.
+The broker reaches Redis through a TCP proxy this script owns, so the Redis drill can cut it.
+Everything it started is stopped and the server's folder deleted at the end (its log is kept as
+var/drills/postgres.log). Figures are printed and written to var/drills/results.json.
 
 - load: Locust, LOAD_USERS (50) people for LOAD_SECONDS (60): visitors reading; parent carers
   browsing and answering the open consultation (an answer counts as sent only when the "sent"
@@ -16,17 +17,20 @@ var/drills/results.json.
   balancer polling /healthz. Reports requests, failures, p50, p95 and requests a second, and
   holds what Locust saw against the database: a receipt queued for every answer sent, every
   approval one consultation approved once.
-- database: steady requests, some saving (a data download request: a row and its audit event in
-  one transaction); PostgreSQL's connections are cut for DRILL_CUT_SECONDS (8) and restored.
-  Pages must answer fast with the 500 page (health check 503), recover, and leave nothing half saved.
+- database: the same Locust load (parents sending answers among the rest) while the drills'
+  PostgreSQL server is stopped (``pg_ctl stop -m fast``), kept down DRILL_DOWN_SECONDS (8) and
+  started again. Every request is logged; those while it is down must be the 500 page (or /healthz's
+  503, or a page that needs no database), quickly; every request after the start must succeed; and
+  no sent answer may be half saved (each has every required answer, and its receipt).
 - redis: the broker is cut while pages are read and emails queued; pages keep working, emails wait
   in the outbox and go out exactly once after the broker is back and the sweeper runs.
 - worker: a batch of 200 emails; the worker is killed (SIGKILL) part-way; a new worker and the
   sweeper finish the batch: nothing lost, and nothing sent twice but what was in flight at the
   kill (SMTP cannot tell the sender whether a message whose reply it never heard arrived).
 
-Environment: DRILLS_POSTGRES (postgres://postgres@127.0.0.1:5432), DRILLS_REDIS
-(redis://127.0.0.1:6379/5), LOCUST (the locust program; default .venv/bin/locust).
+Environment: DRILLS_PG_BIN (the folder of initdb and pg_ctl; found on its own on Debian and with
+pg_config), DRILLS_REDIS (redis://127.0.0.1:6379/5), LOCUST (the locust program; default
+.venv/bin/locust).
 """
 
 import asyncio
@@ -42,6 +46,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -49,10 +54,14 @@ import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from loadtest.pages import answers_for, is_error_page  # noqa: E402
+
 PYTHON = sys.executable
-POSTGRES = os.environ.get("DRILLS_POSTGRES", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 REDIS = os.environ.get("DRILLS_REDIS", "redis://127.0.0.1:6379/5")
 DATABASE = "forum_portal_drills"
 LOAD_USERS = int(os.environ.get("LOAD_USERS", "50"))
@@ -60,7 +69,7 @@ LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 # Consultations waiting for review: more than the simulated staff approve in the load test and
 # the database drill together (about one each per six seconds).
 IN_REVIEW = int(os.environ.get("LOAD_IN_REVIEW", str(max(50, LOAD_USERS * LOAD_SECONDS // 20))))
-CUT_SECONDS = float(os.environ.get("DRILL_CUT_SECONDS", "8"))
+DOWN_SECONDS = float(os.environ.get("DRILL_DOWN_SECONDS", "8"))
 OUT = ROOT / "var" / "drills"
 QUEUE = f"drills-{uuid.uuid4().hex[:8]}"
 
@@ -148,6 +157,84 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# --- A PostgreSQL server of the drills' own --------------------------------------------------------
+
+
+def postgres_bin() -> Path:
+    """Where initdb and pg_ctl are: DRILLS_PG_BIN, else the newest /usr/lib/postgresql/*/bin (Debian,
+    Ubuntu), else pg_config's answer, else the folder of the initdb on PATH."""
+    if os.environ.get("DRILLS_PG_BIN"):
+        return Path(os.environ["DRILLS_PG_BIN"])
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda path: int(path.parts[-3]))
+    if found:
+        return found[-1].parent
+    with contextlib.suppress(OSError, subprocess.CalledProcessError):
+        return Path(
+            subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        )
+    if shutil.which("initdb"):
+        return Path(shutil.which("initdb")).parent
+    raise SystemExit("PostgreSQL's initdb and pg_ctl were not found; set DRILLS_PG_BIN to their folder")
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster made for the drills with initdb, in a temporary folder, listening on a
+    free port of 127.0.0.1 only, so the database drill can stop and start a real server without
+    touching the machine's own. initdb refuses to run as root: run as root, the cluster belongs to
+    the ``postgres`` user. ``remove()`` stops it and deletes the folder."""
+
+    def __init__(self):
+        self.bin = postgres_bin()
+        self.folder = Path(tempfile.mkdtemp(prefix="forum-portal-drills-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}"
+        self.running = False
+        self.as_owner: list[str] = []
+        if os.geteuid() == 0:
+            self.as_owner = ["runuser", "-u", "postgres", "--"]
+            shutil.chown(self.folder, "postgres", "postgres")
+        self._pg("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
+        self.start()
+
+    def _pg(self, program: str, *args: str, timeout: int = 120) -> None:
+        result = subprocess.run(
+            [*self.as_owner, str(self.bin / program), *args],
+            cwd=self.folder, capture_output=True, text=True, timeout=timeout,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise SystemExit(f"{program} {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.folder}"
+        self._pg("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "postgres.log"), "-o", options, "-w", "start")
+        self.running = True
+
+    def stop(self) -> None:
+        """A fast shutdown, as a restart by the service manager does: open transactions are rolled
+        back and every connection is closed."""
+        self._pg("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        self.running = False
+
+    def psql(self, sql: str) -> None:
+        subprocess.run(
+            [str(self.bin / "psql"), f"{self.url}/postgres", "-q", "-c", sql],
+            check=True, capture_output=True, timeout=120,
+        )  # fmt: skip
+
+    def remove(self) -> None:
+        try:
+            if self.running:
+                self.stop()
+        finally:
+            with contextlib.suppress(OSError):
+                shutil.copy(self.folder / "postgres.log", OUT / "postgres.log")
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+CLUSTER: PrivatePostgres | None = None  # made by main()
+
+
 # --- An SMTP sink ------------------------------------------------------------------------------------
 
 
@@ -181,15 +268,14 @@ class SmtpSink:
 # --- The portal's processes ----------------------------------------------------------------------------
 
 
-def portal_env(*, database_port: int, redis_url: str, email_url: str = "consolemail://") -> dict[str, str]:
+def portal_env(*, redis_url: str = REDIS, email_url: str = "consolemail://") -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_"))}
-    user_host = POSTGRES.split("://", 1)[1].rsplit(":", 1)[0]
     env.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="drills-only-secret-key-" + "d" * 40,
         DJANGO_HTTPS="0",  # plain HTTP on loopback; everything else as in production
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"postgres://{user_host.split('@')[0]}@127.0.0.1:{database_port}/{DATABASE}",
+        DATABASE_URL=f"{CLUSTER.url}/{DATABASE}",
         REDIS_URL=redis_url,
         CELERY_QUEUE=QUEUE,
         EMAIL_URL=email_url,
@@ -200,11 +286,6 @@ def portal_env(*, database_port: int, redis_url: str, email_url: str = "consolem
     return env
 
 
-def direct_env() -> dict[str, str]:
-    host_port = POSTGRES.split("@")[-1]
-    return portal_env(database_port=int(host_port.rsplit(":", 1)[1]), redis_url=REDIS)
-
-
 def manage(env: dict[str, str], *args: str, timeout: int = 600) -> str:
     result = subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
@@ -212,10 +293,6 @@ def manage(env: dict[str, str], *args: str, timeout: int = 600) -> str:
     if result.returncode != 0:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
-
-
-def psql(sql: str) -> None:
-    subprocess.run(["psql", f"{POSTGRES}/postgres", "-q", "-c", sql], check=True, capture_output=True, timeout=120)
 
 
 class Process:
@@ -286,25 +363,38 @@ def wait_until(condition, seconds: float, what: str, interval: float = 0.2):
 # --- A browser of sorts -------------------------------------------------------------------------------
 
 
+class Reply(NamedTuple):
+    status: int  # 0: no answer at all (refused, reset, timed out)
+    body: str
+    seconds: float
+    url: str  # where it ended, after redirects
+    at: float  # when it began (time.time(), as Locust logs it)
+
+
 class Browser:
+    """A person's browser, reduced to cookies and redirects."""
+
     def __init__(self, base: str):
         self.base = base
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
 
-    def request(self, path: str, data: dict | None = None, timeout: float = 30) -> tuple[int, str, float]:
-        """(status, body, seconds). A POST carries the CSRF cookie as its token."""
+    def request(self, path: str, data: dict | None = None, timeout: float = 30) -> Reply:
+        """A GET, or a POST of ``data``, which carries the CSRF cookie as its token."""
         if data is not None:
             token = next((c.value for c in self.cookies if c.name == "csrftoken"), "")
-            data = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}).encode()
-        started = time.monotonic()
+            data = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True).encode()
+        url = path if path.startswith("http") else self.base + path
+        at, started = time.time(), time.perf_counter()
         try:
-            with self.opener.open(self.base + path, data=data, timeout=timeout) as response:
-                return response.status, response.read().decode(errors="replace"), time.monotonic() - started
+            with self.opener.open(url, data=data, timeout=timeout) as response:
+                body = response.read().decode(errors="replace")
+                return Reply(response.status, body, time.perf_counter() - started, response.url, at)
         except urllib.error.HTTPError as error:
-            return error.code, error.read().decode(errors="replace"), time.monotonic() - started
+            body = error.read().decode(errors="replace")
+            return Reply(error.code, body, time.perf_counter() - started, error.url, at)
         except OSError as error:
-            return 0, repr(error), time.monotonic() - started
+            return Reply(0, repr(error), time.perf_counter() - started, url, at)
 
     def set_cookie(self, name: str, value: str) -> None:
         host = urllib.parse.urlsplit(self.base).hostname
@@ -319,9 +409,61 @@ class Browser:
         self.set_cookie("sessionid", session_key)
         # A CSRF secret of our own, sent back as the token, as a page's form would.
         self.set_cookie("csrftoken", uuid.uuid4().hex)
-        status, body, _ = self.request("/account/")
-        if status != 200 or "Your account" not in body:
-            raise AssertionError(f"the session made for the drill does not sign in: {status}")
+        reply = self.request("/account/")
+        if reply.status != 200 or "Your account" not in reply.body:
+            raise AssertionError(f"the session made for the drill does not sign in: {reply.status}")
+
+    def step(self, name: str, url: str, data: dict | None, succeeded, log: list[dict] | None) -> Reply:
+        """A request, added to ``log`` as Locust logs its own; ``succeeded(reply)`` says whether a
+        200 is what was asked for (the next page, not the form shown again)."""
+        reply = self.request(url, data)
+        if log is not None:
+            log.append(
+                {
+                    "at": reply.at,
+                    "seconds": round(reply.seconds, 4),
+                    "name": name,
+                    "status": reply.status,
+                    "error_page": is_error_page(reply.body),
+                    "ok": reply.status == 200 and succeeded(reply),
+                }
+            )
+        return reply
+
+    def answer(self, consultation: int, log: list[dict] | None = None) -> bool:
+        """Answer the consultation's questions page by page and send them, as in the load test;
+        True once the "sent" page shows."""
+        answering = f"/consultations/{consultation}/answer/"
+        reply = self.step("GET /consultations/[id]/answer/", answering, None, lambda r: path(r) == answering, log)
+        for _ in range(5):  # a page of questions after another, then the check page
+            if reply.status != 200 or not path(reply).startswith(answering):
+                return False
+            if path(reply) == f"{answering}check/":
+                break
+            before = reply.url
+            reply = self.step(
+                "POST /consultations/[id]/answer/ (continue)",
+                before,
+                {**answers_for(reply.body), "continue": ""},
+                lambda r, before=before: r.url != before and path(r).startswith(answering),
+                log,
+            )
+            if reply.url == before:
+                return False
+        else:
+            return False
+        return self.send(consultation, log)
+
+    def send(self, consultation: int, log: list[dict] | None = None) -> bool:
+        """Press "Send my answers" on the check page (open already, or not)."""
+        sent = f"/consultations/{consultation}/answer/sent/"
+        check = f"/consultations/{consultation}/answer/check/"
+        reply = self.step("POST /consultations/[id]/answer/check/ (send)", check, {}, lambda r: path(r) == sent, log)
+        return reply.status == 200 and path(reply) == sent
+
+
+def path(reply: Reply) -> str:
+    return urllib.parse.urlsplit(reply.url).path
 
 
 # --- Set-up -------------------------------------------------------------------------------------------
@@ -329,9 +471,8 @@ class Browser:
 
 def build_database() -> dict:
     """A fresh database with demo data and one account per simulated person; returns the accounts."""
-    psql(f"DROP DATABASE IF EXISTS {DATABASE}")
-    psql(f"CREATE DATABASE {DATABASE}")
-    env = direct_env()
+    CLUSTER.psql(f"CREATE DATABASE {DATABASE}")
+    env = portal_env()
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     manage(env, "seed_demo", "--force")
@@ -345,10 +486,9 @@ def build_database() -> dict:
 
 
 def django_setup() -> None:
-    """Use Django in this process, on the drill database directly (not through a proxy)."""
-    os.environ.update(direct_env())
+    """Use Django in this process, on the drill database."""
+    os.environ.update(portal_env())
     os.environ["DJANGO_SETTINGS_MODULE"] = "forum_portal.settings"
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -371,6 +511,27 @@ def forget_queue() -> None:
 # --- Load --------------------------------------------------------------------------------------------
 
 
+def locust(base: str, *, seconds: float, name: str, request_log: Path | None = None) -> tuple[list[str], dict]:
+    """The Locust command and environment for LOAD_USERS people on ``base`` for ``seconds``, with
+    its figures under var/drills/<name>_*.csv and what the people did in <name>-outcomes.json."""
+    program = os.environ.get("LOCUST") or str(ROOT / ".venv" / "bin" / "locust")
+    if not Path(program).exists() and shutil.which(program) is None:
+        raise SystemExit(f"Locust is not installed at {program}: pip install -r requirements-dev.txt, or set LOCUST")
+    env = {
+        **os.environ,
+        "LOAD_ACCOUNTS": str(OUT / "accounts.json"),
+        "LOAD_OUTCOMES": str(OUT / f"{name}-outcomes.json"),
+    }
+    if request_log is not None:
+        env["LOAD_REQUEST_LOG"] = str(request_log)
+    command = [
+        program, "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless", "--users", str(LOAD_USERS),
+        "--spawn-rate", "10", "--run-time", f"{seconds:.0f}s", "--host", base, "--csv", str(OUT / name),
+        "--only-summary", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    return command, env
+
+
 def run_load(accounts: dict) -> dict:
     from django.db.models import Count
 
@@ -378,27 +539,17 @@ def run_load(accounts: dict) -> dict:
     from forum_portal.audit.models import AuditEvent
     from forum_portal.notify.models import OutgoingEmail
 
-    locust = os.environ.get("LOCUST") or str(ROOT / ".venv" / "bin" / "locust")
-    if not Path(locust).exists() and shutil.which(locust) is None:
-        raise SystemExit(f"Locust is not installed at {locust}: pip install -r requirements-dev.txt, or set LOCUST")
-    server, base = start_gunicorn(direct_env())
+    server, base = start_gunicorn(portal_env())
     prefix = OUT / "locust"
-    outcomes_file = OUT / "load-outcomes.json"
+    command, env = locust(base, seconds=LOAD_SECONDS, name="locust")
     try:
-        subprocess.run(
-            [locust, "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless", "--users", str(LOAD_USERS),
-             "--spawn-rate", "10", "--run-time", f"{LOAD_SECONDS}s", "--host", base, "--csv", str(prefix),
-             "--only-summary", "--loglevel", "WARNING"],
-            cwd=ROOT, env={**os.environ, "LOAD_ACCOUNTS": str(OUT / "accounts.json"),
-                           "LOAD_OUTCOMES": str(outcomes_file)},
-            check=False, timeout=LOAD_SECONDS + 120,
-        )  # fmt: skip
+        subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=LOAD_SECONDS + 120)
     finally:
         server.stop()
     with open(f"{prefix}_stats.csv") as stats:
         rows = {row["Name"]: row for row in csv.DictReader(stats)}
     total = rows["Aggregated"]
-    outcomes = json.loads(outcomes_file.read_text())
+    outcomes = json.loads((OUT / "locust-outcomes.json").read_text())
     waiting = accounts["places"]["in_review"]
     approvals = (
         ConsultationEvent.objects.filter(consultation__in=waiting, action=ConsultationEvent.Action.APPROVED)
@@ -446,82 +597,157 @@ def run_load(accounts: dict) -> dict:
     return result
 
 
-# --- Drill: PostgreSQL away -----------------------------------------------------------------------------
+# --- Drill: PostgreSQL restarted ---------------------------------------------------------------------
 
 
-# What each person does over and over in the database drill: read, save, ask for health.
-STEADY_REQUESTS = [("read", "/account/", None), ("save", "/account/data/", {}), ("health", "/healthz", None)]
+# Parent carers who, beside the Locust load, answer and send again and again in the database drill,
+# so that answers are being saved at the moment the server stops. When a page cannot be opened they
+# press "Send" on the check page they have open, so sends reach the portal while the server is down.
+SENDERS = 6
 
 
 def drill_database(accounts: dict) -> dict:
-    from forum_portal.audit.models import AuditEvent
-    from forum_portal.people.models import DataExport
+    """The Locust load runs, with SENDERS more parents sending answers, while the drills'
+    PostgreSQL server is stopped (fast shutdown), kept down DRILL_DOWN_SECONDS and started again.
+    Every request is logged with when it began and how long it took, and sorted by how it stood to
+    the outage."""
+    from django.db import connections
 
-    database = CuttableProxy("127.0.0.1", int(POSTGRES.rsplit(":", 1)[1]))
-    server, base = start_gunicorn(portal_env(database_port=database.port, redis_url=REDIS), workers=3)
-    log: list[tuple[float, str, int, float, bool]] = []  # (at, what, status, seconds, the 500 page)
-    stop = threading.Event()
+    from loadtest.checks import half_saved_answers
 
-    def person(number: int) -> None:
-        browser = browsers[number]
-        while not stop.is_set():
-            for what, path, data in STEADY_REQUESTS:
-                status, body, seconds = browser.request(path, data, timeout=20)
-                log.append((time.monotonic() - started, what, status, seconds, "Sorry, something went wrong" in body))
-                time.sleep(0.1)
+    warm_up = 10  # seconds: every simulated person started and at work
+    consultation = accounts["places"]["open_consultation"]
+    log_path = OUT / "database-requests.jsonl"
+    log_path.unlink(missing_ok=True)
+    server, base = start_gunicorn(portal_env())
+    command, env = locust(base, seconds=warm_up + DOWN_SECONDS + 20, name="database", request_log=log_path)
+    load = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    senders_log: list[dict] = []
+    stop_sending = threading.Event()
 
-    browsers = [Browser(base) for _ in range(6)]
-    for browser, account in zip(browsers, accounts["parent"], strict=False):
+    def send_again_and_again(browser: Browser) -> None:
+        while not stop_sending.is_set():
+            if not browser.answer(consultation, senders_log):
+                browser.send(consultation, senders_log)
+            time.sleep(0.1)
+
+    senders = []
+    for account in accounts["parent"][-SENDERS:]:
+        browser = Browser(base)
         browser.use_session(account["session"])
-    started = time.monotonic()
+        senders.append(threading.Thread(target=send_again_and_again, args=(browser,), daemon=True))
+    for sender in senders:
+        sender.start()
     try:
-        threads = [threading.Thread(target=person, args=(number,), daemon=True) for number in range(6)]
-        for thread in threads:
-            thread.start()
-        time.sleep(5)
-        cut_at = time.monotonic() - started
-        database.cut()
-        time.sleep(CUT_SECONDS)
-        restored_at = time.monotonic() - started
-        database.restore()
-        time.sleep(10)
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=30)
+        time.sleep(warm_up)
+        stopping = time.time()
+        CLUSTER.stop()
+        stopped = time.time()
+        time.sleep(DOWN_SECONDS)
+        starting = time.time()
+        CLUSTER.start()
+        started = time.time()
+        load.wait(timeout=warm_up + DOWN_SECONDS + 120)
     finally:
+        stop_sending.set()
+        for sender in senders:
+            sender.join(timeout=30)
+        if load.poll() is None:
+            load.kill()
         server.stop()
-
-    during = [entry for entry in log if cut_at + 0.5 < entry[0] < restored_at]
-    after = [entry for entry in log if entry[0] > restored_at]
-    first_ok = min((entry[0] for entry in after if entry[2] == 200), default=None)
-    recovered_after = round(first_ok - restored_at, 2) if first_ok else None
-    settled = [entry for entry in after if first_ok and entry[0] > first_ok + 2]
-    exports = DataExport.objects.count()
-    events = AuditEvent.objects.filter(action="data_export.requested").count()
+        if not CLUSTER.running:
+            CLUSTER.start()
+    connections.close_all()  # this process's connection died with the server
+    requests = [json.loads(line) for line in log_path.read_text().splitlines()] + senders_log
     result = {
-        "requests": len(log),
-        "before_cut": dict(collections.Counter(status for at, _, status, _, _ in log if at < cut_at)),
-        "during_cut": dict(collections.Counter(f"{what} {status}" for _, what, status, _, _ in during)),
-        "during_cut_slowest_seconds": round(max((entry[3] for entry in during), default=0), 2),
-        "during_cut_pages_with_the_500_page": sum(1 for entry in during if entry[4]),
-        "recovered_seconds_after_restore": recovered_after,
-        "after_recovery": dict(collections.Counter(status for _, _, status, _, _ in settled)),
-        "data_downloads_saved": exports,
-        "their_audit_events": events,
+        "users": LOAD_USERS,
+        "down_seconds": round(starting - stopped, 1),
+        "stop_took_seconds": round(stopped - stopping, 2),
+        "start_took_seconds": round(started - starting, 2),
+        **outage_report(requests, stopping=stopping, stopped=stopped, starting=starting, started=started),
     }
+    outcomes = json.loads((OUT / "database-outcomes.json").read_text())
+    result["answers_sent"] = outcomes.get("answers sent", 0) + sum(
+        1 for r in senders_log if r["ok"] and r["name"].endswith("(send)")
+    )
+    # Answers posted while the server was going, gone or coming back: what could have been half saved.
+    result["answer_posts_during_the_outage"] = sum(
+        1
+        for r in requests
+        if r["name"].startswith("POST /consultations/[id]/answer/")
+        and stopping <= r["at"] + r["seconds"]
+        and r["at"] < started
+    )
+    result["answers"] = half_saved_answers(accounts["places"]["open_consultation"])
     result["passed"] = (
-        all(status in (200, 302) for at, _, status, _, _ in log if at < cut_at)
-        and all(
-            (status == 500 and is_500_page) or (what == "health" and status == 503)
-            for _, what, status, _, is_500_page in during
-        )
-        and result["during_cut_slowest_seconds"] < 6
-        and recovered_after is not None
-        and recovered_after < 10
-        and all(status == 200 for _, _, status, _, _ in settled)
-        and exports == events
+        result["before"]["failed"] == 0
+        and result["while_down"]["requests"] > 0
+        and result["while_down"]["other"] == 0
+        and result["while_down"]["slowest_seconds"] < 5
+        and result["across_the_stop_and_start"]["other"] == 0
+        and result["after"]["requests"] > 0
+        and result["after"]["failed"] == 0
+        and result["answers_sent"] > 0
+        and result["answer_posts_during_the_outage"] > 0
+        and result["answers"]["missing_a_required_answer"] == 0
+        and result["answers"]["without_their_receipt"] == 0
     )
     return result
+
+
+def outage_report(requests: list[dict], *, stopping: float, stopped: float, starting: float, started: float) -> dict:
+    """Sort logged requests (``at``: when each began, ``seconds``: how long it took) by how they
+    stood to an outage: the stop asked at ``stopping``, the server gone at ``stopped``, the start
+    asked at ``starting``, the server ready at ``started``.
+
+    - before: ended before the stop was asked; each must have succeeded.
+    - while down: began once the server was gone and ended before the start was asked; each must be
+      the 500 page, /healthz's 503, or a page that needs no database (the about page, the sign-in
+      form for a visitor) shown as usual; ``other`` counts anything else.
+    - across the stop and start: the rest of those that began before the server was ready; each a
+      success, the 500 page or the 503 (``other``: anything else, such as a hang or a reset).
+    - after: began once the server was ready; each must have succeeded.
+    """
+
+    def expected_failure(request: dict) -> bool:
+        return (request["status"] == 500 and request["error_page"]) or (
+            request["name"] == "GET /healthz" and request["status"] == 503
+        )
+
+    before = [r for r in requests if r["at"] + r["seconds"] < stopping]
+    down = [r for r in requests if r["at"] >= stopped and r["at"] + r["seconds"] <= starting]
+    after = [r for r in requests if r["at"] >= started]
+    across = [
+        r for r in requests if r["at"] < started and r["at"] + r["seconds"] >= stopping and not (
+            r["at"] >= stopped and r["at"] + r["seconds"] <= starting
+        )
+    ]  # fmt: skip
+    first_success = min((r["at"] + r["seconds"] for r in after if r["ok"]), default=None)
+    return {
+        "requests": len(requests),
+        "before": {"requests": len(before), "failed": sum(1 for r in before if not r["ok"])},
+        "while_down": {
+            "requests": len(down),
+            "the_500_page": sum(1 for r in down if r["status"] == 500 and r["error_page"]),
+            "healthz_503": sum(1 for r in down if r["name"] == "GET /healthz" and r["status"] == 503),
+            "served_without_the_database": sum(1 for r in down if r["ok"]),
+            "other": sum(1 for r in down if not r["ok"] and not expected_failure(r)),
+            "slowest_seconds": round(max((r["seconds"] for r in down), default=0), 3),
+        },
+        "across_the_stop_and_start": {
+            "requests": len(across),
+            "succeeded": sum(1 for r in across if r["ok"]),
+            "the_500_page_or_503": sum(1 for r in across if expected_failure(r)),
+            "other": sum(1 for r in across if not r["ok"] and not expected_failure(r)),
+        },
+        "after": {
+            "requests": len(after),
+            "failed": sum(1 for r in after if not r["ok"]),
+            "first_success_seconds_after_start": (
+                round(first_success - started, 2) if first_success is not None else None
+            ),
+        },
+    }
 
 
 # --- Drill: Redis away ---------------------------------------------------------------------------------
@@ -541,7 +767,6 @@ def drill_redis(accounts: dict) -> dict:
     broker = CuttableProxy(redis_host, int(redis_port))
     sink = SmtpSink()
     env = portal_env(
-        database_port=int(POSTGRES.rsplit(":", 1)[1]),
         redis_url=f"redis://127.0.0.1:{broker.port}/{redis_db}",
         email_url=f"smtp://127.0.0.1:{sink.port}",
     )
@@ -628,9 +853,7 @@ def drill_worker(batch: int = 200) -> dict:
     from forum_portal.notify.services import queue_email, sweep_outbox
 
     sink = SmtpSink(delay=0.05)
-    env = portal_env(
-        database_port=int(POSTGRES.rsplit(":", 1)[1]), redis_url=REDIS, email_url=f"smtp://127.0.0.1:{sink.port}"
-    )
+    env = portal_env(email_url=f"smtp://127.0.0.1:{sink.port}")
     forget_queue()
     first = start_worker(env, "batch-worker-1")
     second = None
@@ -701,10 +924,14 @@ def main(wanted: list[str]) -> int:
     for log in OUT.glob("*.log"):
         log.unlink()
     started = time.monotonic()
-    accounts = build_database()
-    django_setup()
+    global CLUSTER
+    CLUSTER = PrivatePostgres()
     results: dict[str, dict] = {}
+    django_ready = False
     try:
+        accounts = build_database()
+        django_setup()
+        django_ready = True
         for name in wanted:
             print(f"--- {name}", flush=True)
             began = time.monotonic()
@@ -722,11 +949,12 @@ def main(wanted: list[str]) -> int:
             results[name]["took_seconds"] = round(time.monotonic() - began, 1)
             print(json.dumps(results[name], indent=1), flush=True)
     finally:
-        from django.db import connections
+        if django_ready:
+            from django.db import connections
 
-        connections.close_all()
+            connections.close_all()
         forget_queue()
-        psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        CLUSTER.remove()
         shutil.rmtree(OUT / "static", ignore_errors=True)
     (OUT / "results.json").write_text(json.dumps(results, indent=1) + "\n")
     print(f"\nTook {time.monotonic() - started:.0f} s. Results in var/drills/results.json")
