@@ -27,9 +27,12 @@ printed and written to var/drills/results.json.
   receipt) and ask for password resets: pages and sends keep working, the emails wait in the
   outbox; the broker is started again (empty) and the sweeper runs; each parent sends once more.
   Every one of those emails reaches the SMTP sink exactly once.
-- worker: a batch of 200 emails; the worker is killed (SIGKILL) part-way; a new worker and the
-  sweeper finish the batch: nothing lost, and nothing sent twice but what was in flight at the
-  kill (SMTP cannot tell the sender whether a message whose reply it never heard arrived).
+- worker: a batch of 200 emails queued as reminder sweeps queue them (a hundred to a message,
+  notify.send_emails_task); the worker is killed (SIGKILL) part-way through both messages; a new
+  worker and the sweeper finish the batch, and the broker's redelivery of the dead worker's
+  messages (brought forward) sends nothing again: nothing lost, and nothing sent twice but what
+  was in flight at the kill (SMTP cannot tell the sender whether a message whose reply it never
+  heard arrived).
 
 Environment: DRILLS_PG_BIN (the folder of initdb and pg_ctl; found on its own on Debian and with
 pg_config), DRILLS_REDIS_SERVER (the redis-server program; default: on PATH), LOCUST (the locust
@@ -864,14 +867,19 @@ def drill_redis(accounts: dict) -> dict:
 
 
 def drill_worker(batch: int = 200) -> dict:
-    from datetime import timedelta
-
-    from django.conf import settings
+    """A batch of emails queued as a reminder sweep queues them (``queue_emails``: handed to the
+    workers DISPATCH_BATCH to a message, ``notify.send_emails_task``); the worker is killed
+    (SIGKILL) while both its processes are part-way through a message. What it held is not given
+    to anyone else by the broker (its messages stay unacknowledged until Redis's visibility timeout,
+    an hour), so a new worker alone sends nothing of it: the sweeper, finding those rows stale,
+    hands them over again, and the new worker sends them. Then the broker's own redelivery of the
+    dead worker's messages is brought forward (kombu's restore, with no visibility timeout): it
+    must send nothing a second time."""
     from django.db import transaction
-    from django.utils import timezone
+    from kombu import Connection
 
     from forum_portal.notify.models import OutgoingEmail
-    from forum_portal.notify.services import queue_email, sweep_outbox
+    from forum_portal.notify.services import DISPATCH_BATCH, queue_emails, sweep_outbox
 
     sink = SmtpSink(delay=0.05)
     env = portal_env(email_url=f"smtp://127.0.0.1:{sink.port}")
@@ -880,44 +888,61 @@ def drill_worker(batch: int = 200) -> dict:
     second = None
     run = uuid.uuid4().hex[:8]
     try:
+        settle_outbox()
         with transaction.atomic():
-            for number in range(batch):
-                queue_email(
-                    kind="account",
-                    to=f"batch-{number}@example.org",
-                    subject=f"Batch message {number}",
-                    body_text="Part of the worker drill.",
-                    dedupe_key=f"drill:{run}:{number}",
-                )
+            queue_emails(
+                [
+                    {
+                        "kind": "account",
+                        "to": f"batch-{number}@example.org",
+                        "subject": f"Batch message {number}",
+                        "body_text": "Part of the worker drill.",
+                        "dedupe_key": f"drill:{run}:{number}",
+                    }
+                    for number in range(batch)
+                ]
+            )
         rows = OutgoingEmail.objects.filter(dedupe_key__startswith=f"drill:{run}:")
-        wait_until(lambda: sum(sink.received.values()) >= batch // 3, 60, "a third of the batch to go out")
+        ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
+
+        def delivered() -> int:
+            return sum(sink.received[pk] for pk in ids)
+
+        wait_until(lambda: delivered() >= batch // 3, 60, "a third of the batch to go out")
         first.stop(signal.SIGKILL)
         at_kill = {
-            "delivered": sum(sink.received.values()),
+            "delivered": delivered(),
+            "sent": rows.filter(status=OutgoingEmail.Status.SENT).count(),
             "left_sending": rows.filter(status=OutgoingEmail.Status.SENDING).count(),
+            "left_queued": rows.filter(status=OutgoingEmail.Status.QUEUED).count(),
         }
-        dead_workers_rows = set(rows.filter(status=OutgoingEmail.Status.SENDING).values_list("pk", flat=True))
         second = start_worker(env, "batch-worker-2")
-
-        def settled():
-            """The new worker has sent all it was given: only the dead worker's rows are left sending."""
-            sent = rows.filter(status=OutgoingEmail.Status.SENT).count()
-            time.sleep(2)
-            sending = set(rows.filter(status=OutgoingEmail.Status.SENDING).values_list("pk", flat=True))
-            return sending == dead_workers_rows and rows.filter(status=OutgoingEmail.Status.SENT).count() == sent
-
-        wait_until(settled, 120, "the new worker to send what was waiting")
-        # What the dead worker held is found by the sweeper once it is older than NOTIFY_STALE_AFTER;
-        # the drill runs the sweep as of then instead of waiting.
-        later = timezone.now() + settings.NOTIFY_STALE_AFTER + timedelta(seconds=1)
-        swept = sweep_outbox(now=later)
+        time.sleep(3)
+        sent_by_the_new_worker_alone = rows.filter(status=OutgoingEmail.Status.SENT).count() - at_kill["sent"]
+        # What the dead worker held is found by the sweeper once it is older than
+        # NOTIFY_STALE_AFTER; the drill runs that sweep now, as of then, instead of waiting.
+        swept = sweep_outbox(now=as_of_a_later_sweep())
         wait_until(lambda: rows.filter(status=OutgoingEmail.Status.SENT).count() == batch, 120, "the batch to finish")
-        ids = {str(pk) for pk in rows.values_list("pk", flat=True)}
+        deliveries_before_redelivery = delivered()
+        with Connection(BROKER.url, transport_options={"visibility_timeout": 0}) as connection:
+            unacknowledged = connection.default_channel.client.hlen("unacked")
+            connection.default_channel.qos.restore_visible(num=100)
+            client = connection.default_channel.client
+            wait_until(
+                lambda: client.hlen("unacked") == 0 and client.llen(QUEUE) == 0,
+                60,
+                "the new worker to take the dead worker's messages",
+            )
+        time.sleep(2)  # the last of them finishing
         result = {
             "batch": batch,
+            "messages": -(-batch // DISPATCH_BATCH),
             "at_kill": at_kill,
+            "sent_by_the_new_worker_alone": sent_by_the_new_worker_alone,
             "sweep": swept,
             "sent": rows.filter(status=OutgoingEmail.Status.SENT).count(),
+            "dead_workers_messages_redelivered": unacknowledged,
+            "sent_again_on_redelivery": delivered() - deliveries_before_redelivery,
             "delivered_once": sum(1 for pk in ids if sink.received[pk] == 1),
             "delivered_twice_or_more": sum(1 for pk in ids if sink.received[pk] > 1),
             "never_delivered": sum(1 for pk in ids if sink.received[pk] == 0),
@@ -932,7 +957,10 @@ def drill_worker(batch: int = 200) -> dict:
     result["passed"] = (
         result["sent"] == batch
         and result["never_delivered"] == 0
-        and result["delivered_twice_or_more"] <= result["at_kill"]["left_sending"]
+        and result["delivered_twice_or_more"] <= at_kill["left_sending"]
+        and at_kill["left_queued"] > 0
+        and result["dead_workers_messages_redelivered"] > 0
+        and result["sent_again_on_redelivery"] == 0
     )
     return result
 
