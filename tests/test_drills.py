@@ -10,7 +10,7 @@ from forum_portal.notify.models import OutgoingEmail
 from forum_portal.views import page_not_found, server_error
 from loadtest.checks import half_saved_answers
 from loadtest.pages import SAMPLE_TEXT, answers_for, csrf_token, is_error_page, totp_code
-from loadtest.run import outage_report
+from loadtest.run import outage_report, summary_table
 from tests.factories import ParentCarerFactory
 from tests.factories.consultations import QuestionFactory, ResponseFactory, open_consultation
 
@@ -148,3 +148,32 @@ def test_outage_report_sorts_requests_by_how_they_stood_to_the_outage():
         "across_the_stop_and_start": {"requests": 2, "succeeded": 1, "the_500_page_or_503": 1, "other": 0},
         "after": {"requests": 2, "failed": 1, "first_success_seconds_after_start": 0.7},
     }
+
+
+def test_summary_table_shows_each_parts_result_and_main_figures():
+    results = {
+        "load": {
+            "users": 50,
+            "seconds": 60,
+            "requests": 2400,
+            "failures": 0,
+            "p50_ms": 40,
+            "p95_ms": 310,
+            "requests_per_second": 39.6,
+            "answers_sent": 120,
+            "receipts_queued": 120,
+            "approvals": 44,
+            "approvals_taken_by_another": 3,
+            "consultations_approved_twice": 0,
+            "passed": True,
+        },
+        "redis": {"error": "AssertionError('gave up after 60 s waiting for redis-server to start')", "passed": False},
+    }
+
+    assert summary_table(results).splitlines() == [
+        "part      result  figures",
+        "load      passed  50 users, 60 s: 2400 requests, 0 failures, p50 40 ms, p95 310 ms, 39.6 requests/s",
+        "                  120 answers sent (120 receipts queued); 44 approvals (3 refused: another approved first); "
+        "0 consultations approved twice",
+        "redis     FAILED  AssertionError('gave up after 60 s waiting for redis-server to start')",
+    ]
