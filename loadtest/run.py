@@ -14,12 +14,12 @@ printed and written to var/drills/results.json.
 - load: Locust, LOAD_USERS (50) people for LOAD_SECONDS (60): visitors reading; parent carers
   browsing and answering the open consultation (an answer counts as sent only when the "sent"
   page shows); officers reading results; forum staff approving consultations waiting for review
-  (LOAD_IN_REVIEW of them; one another staff member approved first is not an error); a load
-  balancer polling /healthz. Reports requests, failures, p50, p95 and requests a second, and
+  (LOAD_IN_REVIEW of them; a refusal because another staff member approved it first is not an
+  error); a load balancer polling /healthz. Reports requests, failures, p50, p95 and requests a second, and
   holds what Locust saw against the database: a receipt queued for every answer sent, every
   approval one consultation approved once.
-- database: the same Locust load (parents sending answers among the rest) while the drills'
-  PostgreSQL server is stopped (``pg_ctl stop -m fast``), kept down DRILL_DOWN_SECONDS (8) and
+- database: the same Locust load, and SENDERS (6) more parents answering and sending in a loop,
+  while the drills' PostgreSQL server is stopped (``pg_ctl stop -m fast``), kept down DRILL_DOWN_SECONDS (8) and
   started again. Every request is logged; those while it is down must be the 500 page (or /healthz's
   503, or a page that needs no database), quickly; every request after the start must succeed; and
   no sent answer may be half saved (each has every required answer, and its receipt).
@@ -508,6 +508,9 @@ def locust(base: str, *, seconds: float, name: str, request_log: Path | None = N
         program, "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless", "--users", str(LOAD_USERS),
         "--spawn-rate", "10", "--run-time", f"{seconds:.0f}s", "--host", base, "--csv", str(OUT / name),
         "--only-summary", "--loglevel", "WARNING",
+        # At the end each person finishes what they are doing (an answer half sent would be saved
+        # but not counted), up to 20 s.
+        "--stop-timeout", "20",
     ]  # fmt: skip
     return command, env
 
@@ -523,7 +526,7 @@ def run_load(accounts: dict) -> dict:
     prefix = OUT / "locust"
     command, env = locust(base, seconds=LOAD_SECONDS, name="locust")
     try:
-        subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=LOAD_SECONDS + 120)
+        subprocess.run(command, cwd=ROOT, env=env, check=False, timeout=LOAD_SECONDS + 150)
     finally:
         server.stop()
     with open(f"{prefix}_stats.csv") as stats:
@@ -627,7 +630,7 @@ def drill_database(accounts: dict) -> dict:
         starting = time.time()
         CLUSTER.start()
         started = time.time()
-        load.wait(timeout=warm_up + DOWN_SECONDS + 120)
+        load.wait(timeout=warm_up + DOWN_SECONDS + 150)
     finally:
         stop_sending.set()
         for sender in senders:
@@ -998,7 +1001,7 @@ def figures(name: str, result: dict) -> list[str]:
             f"slowest {down['slowest_seconds']} s",
             f"after the start: first success in {after['first_success_seconds_after_start']} s, "
             f"{after['failed']} of {after['requests']} failed; {r['answer_posts_during_the_outage']} answer posts "
-            f"in the outage, {answers['sent']} sent answers, {answers['missing_a_required_answer']} half saved, "
+            f"in the outage, {answers['sent']} responses sent, {answers['missing_a_required_answer']} half saved, "
             f"{answers['without_their_receipt']} without receipt",
         ]
     if name == "redis":
@@ -1041,6 +1044,8 @@ def about_this_run(cluster: "PrivatePostgres", broker: "PrivateRedis") -> dict:
     return {
         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "cores": os.cpu_count(),
+        # Other work on the machine as the run began (1, 5 and 15 minutes): it shares the cores.
+        "load_average": [round(load, 2) for load in os.getloadavg()],
         "postgresql": version(str(cluster.bin / "postgres"), "--version"),
         "redis": version(broker.program, "--version"),
         "gunicorn_workers": GUNICORN_WORKERS,
@@ -1092,7 +1097,10 @@ def main(wanted: list[str]) -> int:
                 server.remove()
         shutil.rmtree(OUT / "static", ignore_errors=True)
     (OUT / "results.json").write_text(json.dumps({"about": about, "drills": results}, indent=1) + "\n")
-    print(f"\nTook {time.monotonic() - started:.0f} s on {about['cores']} cores. Results in var/drills/results.json\n")
+    print(
+        f"\nTook {time.monotonic() - started:.0f} s on {about['cores']} cores (load average as it began: "
+        f"{', '.join(map(str, about['load_average']))}). Results in var/drills/results.json\n"
+    )
     print(summary_table(results))
     return 0 if all(result["passed"] for result in results.values()) else 1
 
