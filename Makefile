@@ -49,8 +49,8 @@ bench: setup
 clean:
 	rm -rf var/staticfiles static/build static/govuk
 
-# Load test (Locust, 50 people for 60 s) and fault drills (PostgreSQL and Redis cut off, a worker
-# killed mid-batch) on 127.0.0.1, with gunicorn and a worker on a database of their own. About
-# five minutes; not part of `make test`. See loadtest/run.py; figures in var/drills/results.json.
+# Load test (Locust, 50 people for 60 s) and fault drills (PostgreSQL and Redis servers of their own
+# stopped and started, a worker killed mid-batch) on 127.0.0.1, with gunicorn and a worker. About
+# four minutes; not part of `make test`. See docs/operations.md; figures in var/drills/results.json.
 drills: setup
 	$(PY) loadtest/run.py $(DRILLS)

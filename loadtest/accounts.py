@@ -1,6 +1,8 @@
 """Accounts for the load test: parent carers, officers and forum staff, one per simulated person.
 
-Run by loadtest/run.py against the drill database: ``python loadtest/accounts.py COUNT OUT.json``.
+Run by loadtest/run.py against the drill database:
+``python loadtest/accounts.py COUNT OUT.json IN_REVIEW``, where IN_REVIEW is how many consultations
+wait for the forum's review.
 Every account has the same password (hashed once), a signed-in session, and officers and staff
 each have their own authenticator, so no two simulated people share a two-factor code.
 """
@@ -70,9 +72,22 @@ def make_accounts(count: int) -> dict[str, list[dict]]:
     return accounts
 
 
-def make_consultations(parents: list[dict]) -> dict[str, int]:
-    """The council's open consultation for parent carers to answer, and a closed one with answers
-    for its officers' results page."""
+# The open consultation's questions: (section, kind, text, required). Two pages, so a person's
+# answers are saved twice before they are sent; four required answers, so an answer saved in part
+# would show in the fault drills' check.
+OPEN_QUESTIONS = [
+    ("Booking", "single_choice", "How would you like to book?", True),
+    ("Booking", "long_text", "What would make booking easier?", True),
+    ("Your family", "scale", "How well do short breaks work for your family now?", True),
+    ("Your family", "multiple_choice", "When do you use short breaks?", True),
+    ("Your family", "yes_no", "Would you like to hear about events on short breaks?", False),
+]
+CHOICES = {"single_choice": "Online\nBy phone\nIn person", "multiple_choice": "Weekdays\nWeekends\nSchool holidays"}
+
+
+def make_consultations(parents: list[dict], *, in_review: int) -> dict:
+    """The council's open consultation for parent carers to answer, a closed one with answers for
+    its officers' results page, and ``in_review`` consultations waiting for forum staff."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -81,44 +96,75 @@ def make_consultations(parents: list[dict]) -> dict[str, int]:
 
     now = timezone.now()
     council = Organisation.objects.filter(kind=Organisation.Kind.LOCAL_AUTHORITY).order_by("pk").first()
-    made = {}
-    for state, opens, closes in (
-        ("open", now - timedelta(days=3), now + timedelta(weeks=6)),
-        ("closed", now - timedelta(weeks=10), now - timedelta(days=2)),
-    ):
-        consultation = Consultation.objects.create(
-            organisation=council,
-            title=f"Short breaks: how should booking work? ({state})",
-            summary="We want to change how short breaks are booked.",
-            summary_html='<p class="govuk-body">We want to change how short breaks are booked.</p>',
-            status=Consultation.Status.APPROVED,
-            opens_at=opens,
-            closes_at=closes,
-            reply_due_at=closes + timedelta(weeks=12),
-        )
-        choice = Question.objects.create(
-            consultation=consultation, position=1, kind=Question.Kind.SINGLE_CHOICE,
-            text="How would you like to book?", choices="Online\nBy phone\nIn person",
-        )  # fmt: skip
-        text = Question.objects.create(
-            consultation=consultation, position=2, kind=Question.Kind.LONG_TEXT, text="Anything else?"
-        )
-        if state == "closed":
-            for entry in parents:
-                response = Response.objects.create(
+    made: dict = {}
+    with transaction.atomic():
+        for state, opens, closes in (
+            ("open", now - timedelta(days=3), now + timedelta(weeks=6)),
+            ("closed", now - timedelta(weeks=10), now - timedelta(days=2)),
+        ):
+            consultation = Consultation.objects.create(
+                organisation=council,
+                title=f"Short breaks: how should booking work? ({state})",
+                summary="We want to change how short breaks are booked.",
+                summary_html='<p class="govuk-body">We want to change how short breaks are booked.</p>',
+                status=Consultation.Status.APPROVED,
+                opens_at=opens,
+                closes_at=closes,
+                reply_due_at=closes + timedelta(weeks=12),
+            )
+            questions = [
+                Question.objects.create(
                     consultation=consultation,
-                    user=User.objects.get(email=entry["email"]),
-                    status=Response.Status.SUBMITTED,
-                    submitted_at=closes - timedelta(days=1),
+                    position=position,
+                    section=section,
+                    kind=kind,
+                    text=text,
+                    required=required,
+                    choices=CHOICES.get(kind, ""),
                 )
-                Answer.objects.create(response=response, question=choice, choice="Online")
-                Answer.objects.create(response=response, question=text, text="Evenings would help.")
-        made[f"{state}_consultation"] = consultation.pk
+                for position, (section, kind, text, required) in enumerate(OPEN_QUESTIONS, 1)
+            ]
+            if state == "closed":
+                given = {"single_choice": "Online", "scale": "4", "multiple_choice": "Weekends", "yes_no": "yes"}
+                for entry in parents:
+                    response = Response.objects.create(
+                        consultation=consultation,
+                        user=User.objects.get(email=entry["email"]),
+                        status=Response.Status.SUBMITTED,
+                        submitted_at=closes - timedelta(days=1),
+                    )
+                    Answer.objects.bulk_create(
+                        Answer(response=response, question=question, choice=given[question.kind])
+                        if question.kind in given
+                        else Answer(response=response, question=question, text="Evenings would help.")
+                        for question in questions
+                    )
+            made[f"{state}_consultation"] = consultation.pk
+        # Waiting for the forum: each is approved once by whichever simulated staff member gets
+        # there first.
+        waiting = Consultation.objects.bulk_create(
+            Consultation(
+                organisation=council,
+                title=f"Transport to school, proposal {number}",
+                summary="We propose changes to school transport.",
+                summary_html='<p class="govuk-body">We propose changes to school transport.</p>',
+                status=Consultation.Status.IN_REVIEW,
+                opens_at=now + timedelta(days=14),
+                closes_at=now + timedelta(weeks=10),
+                reply_due_at=now + timedelta(weeks=22),
+            )
+            for number in range(1, in_review + 1)
+        )
+        Question.objects.bulk_create(
+            Question(consultation=consultation, position=1, kind="long_text", text="What do you think?")
+            for consultation in waiting
+        )
+        made["in_review"] = [consultation.pk for consultation in waiting]
     return made
 
 
 if __name__ == "__main__":
-    count, out = int(sys.argv[1]), Path(sys.argv[2])
+    count, out, in_review = int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
     accounts = make_accounts(count)
-    accounts["places"] = make_consultations(accounts["parent"])
+    accounts["places"] = make_consultations(accounts["parent"], in_review=in_review)
     out.write_text(json.dumps(accounts, indent=1))

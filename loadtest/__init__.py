@@ -1,0 +1,1 @@
+"""The load test and the fault drills (``make drills``); see run.py."""
