@@ -211,7 +211,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 if REDIS_URL:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "socket_timeout": 5}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        # Publishing connects once and gives up at once when Redis refuses: kombu would otherwise
+        # keep trying for the connection timeout, two seconds of every page that queues mail while
+        # Redis is down. (Workers reconnect by their own settings, broker_connection_retry.)
+        "max_retries": 0,
+    }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Re-queue mail whose worker died mid-send, and dispatch mail queued while the broker was away.
