@@ -294,9 +294,14 @@ def _seed_reminders(people, now) -> list[Consultation]:
 
 
 def sweep_closing_soon() -> dict:
-    """Find and queue the week-before reminders of the benchmark's consultations, as the first
-    sweep after 10:00 on the day they fell due would (inside the look-back window)."""
+    """Find and queue the week-before reminders of the benchmark's twenty consultations (10,000
+    members, 9,000 of them due at large scale), as the first sweep after 10:00 on the day they fell
+    due would, and hand them to the workers. The moment is given explicitly, so the run does not
+    depend on the clock; ``make bench`` runs it with NOTIFY_QUIET_HOURS empty (quiet hours apply to
+    the moment of queueing, which is now) and with its own Redis as the broker."""
     from datetime import datetime, time
+
+    from forum_portal.notify.models import OutgoingEmail
 
     from . import reminders
 
@@ -309,7 +314,50 @@ def sweep_closing_soon() -> dict:
     due = reminders.closing_soon_due(moment, among=among)
     queued = reminders.queue_reminders(due)
     again = reminders.closing_soon_due(moment, among=among)
-    return {"due": len(due), "queued": queued, "due_on_a_second_run": len(again)}
+    handed = OutgoingEmail.objects.filter(kind="consultation_closing_soon", dispatched_at__isnull=False).count()
+    figures = {"due": len(due), "queued": queued, "handed_to_workers": handed, "due_on_a_second_run": len(again)}
+    if handed < queued:
+        figures["problems"] = [f"only {handed} of {queued} handed to workers (quiet hours, or no broker)"]
+    return figures
 
 
-JOBS = [BenchJob("reminder sweep: closing soon", sweep_closing_soon, max_seconds=10)]
+def _export(title: str) -> dict:
+    """The officers' CSV download of every answer to a consultation, through the view, read to the
+    end as a browser would and thrown away chunk by chunk."""
+    from django.test import Client
+
+    from forum_portal.people.models import Membership
+
+    consultation = Consultation.objects.get(title=title)
+    officer = Membership.objects.filter(organisation_id=consultation.organisation_id).select_related("user").first()
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(officer.user)
+    response = client.get(f"/consultations/{consultation.pk}/results/export.csv")
+    size = lines = 0
+    for chunk in response.streaming_content:
+        size += len(chunk)
+        lines += chunk.count(b"\n")
+    answers = Answer.objects.filter(question__consultation=consultation, response__status="submitted").count()
+    return {
+        "status": response.status_code,
+        "answers": answers,
+        "csv_rows": lines - 1,
+        "megabytes": round(size / 2**20, 1),
+    }
+
+
+EXPORT_MOST = "csv export: most answers"
+EXPORT_BUSY = "csv export: busy consultation"
+
+JOBS = [
+    BenchJob("reminder sweep: closing soon", sweep_closing_soon, max_seconds=10, max_queries=200),
+    # Run in processes of their own, so each peak is its own: twice the rows must not take more memory.
+    BenchJob(EXPORT_BUSY, lambda: _export(BUSY_TITLE), max_seconds=10, max_rss_mb=200),
+    BenchJob(
+        EXPORT_MOST,
+        lambda: _export(EXPORT_TITLE),
+        max_seconds=10,
+        max_rss_mb=200,
+        flat_memory_against=EXPORT_BUSY,
+    ),
+]
