@@ -6,18 +6,23 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from openpyxl import Workbook
 
+from forum_portal import fragments
 from forum_portal.audit.services import record_event
 from forum_portal.people.models import Organisation
+from forum_portal.people.rules import has_two_factor
 from forum_portal.people.services import spreadsheet_safe
 from forum_portal.people.views import PortalPermissionMixin
 
@@ -44,6 +49,34 @@ from .panels import next_step
 
 PAGE_SIZE = 20
 TEXT_ANSWERS_PAGE_SIZE = 50
+# What a consultation's pages show the same to everyone (its history, how many answered, the counts
+# per choice, the published reply) is kept as cached fragments (forum_portal.fragments): rendered
+# again as soon as anything in this app changes (an answer sent, a theme tagged, a reply corrected).
+# None of it changes with the clock; this bounds how long a fragment lives in any case.
+CONTENT_SECONDS = 600
+
+
+# The first pages of an officer's written answers are kept too (see ResultsView).
+CACHED_ANSWER_PAGES = 20
+CSRF_STAND_IN = "csrf-token-stand-in"
+
+
+def _fragment(consultation, name: str, render) -> fragments.Fragment:
+    return fragments.Fragment(f"consultations:{consultation.pk}:{name}", "consultations", render, CONTENT_SECONDS)
+
+
+def _answer_count(consultation) -> fragments.Fragment:
+    return _fragment(consultation, "answer-count", lambda: str(selectors.submitted_count(consultation)))
+
+
+def _results(consultation) -> fragments.Fragment:
+    """The counts per choice (charts and tables) as HTML; empty when there is no choice question."""
+
+    def render() -> str:
+        results = [result for result in selectors.question_results(consultation) if not result.question.is_text]
+        return render_to_string("consultations/_results.html", {"results": results}) if results else ""
+
+    return _fragment(consultation, "results", render)
 
 
 class ConsultationMixin(PortalPermissionMixin):
@@ -56,6 +89,10 @@ class ConsultationMixin(PortalPermissionMixin):
     object_permission = ""
 
     def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            # Asked by the permission checks and by the layout: worked out once a request, as the
+            # dashboard does (it was three identical queries on the results page).
+            request.user._has_two_factor = has_two_factor(request.user)
         if self.permission_required and not self.has_permission():
             return self.handle_no_permission()
         self.consultation = selectors.consultation_for(request.user, kwargs["pk"], self.object_permission)
@@ -113,7 +150,6 @@ class ConsultationDetailView(TemplateView):
             consultation=consultation,
             phase=consultation.phase(now),
             now=now,
-            history=selectors.history_of(consultation),
             response=selectors.response_of(
                 consultation,
                 user=self.request.user,
@@ -124,16 +160,37 @@ class ConsultationDetailView(TemplateView):
             context["comments"] = selectors.local_offer_comments(
                 consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE
             )
+        # What every reader sees the same: from the cache, in one query, while nothing has changed.
+        wanted = {
+            "history": _fragment(
+                consultation,
+                "history",
+                lambda: render_to_string(
+                    "consultations/_history.html",
+                    {"history": selectors.history_of(consultation), "show_people": False},
+                ),
+            )
+        }
         if context["phase"] == Phase.CLOSED:
-            context["answer_count"] = selectors.submitted_count(consultation)
-            context["reply"] = selectors.published_reply(consultation)
+            wanted["reply"] = _fragment(consultation, "reply", lambda: _reply_html(consultation))
+            if not consultation.is_local_offer:
+                wanted["answer_count"] = _answer_count(consultation)
+            if consultation.results_released:
+                wanted["results"] = _results(consultation)
+        html = dict(zip(wanted, fragments.render_many(list(wanted.values())), strict=True))
+        context.update(history_html=html["history"], reply_html=html.get("reply", ""), results=html.get("results"))
+        if context["phase"] == Phase.CLOSED:
             if consultation.is_local_offer:
                 context["answer_count"] = consultation.local_offer_comments.count()
-            if consultation.results_released:
-                context["results"] = [
-                    result for result in selectors.question_results(consultation) if not result.question.is_text
-                ]
+            else:
+                context["answer_count"] = int(html["answer_count"])
         return context
+
+
+def _reply_html(consultation) -> str:
+    """The published "You said, we did" as HTML; empty while there is none."""
+    reply = selectors.published_reply(consultation)
+    return render_to_string("consultations/_reply.html", {"reply": reply}) if reply else ""
 
 
 class AccountabilityView(TemplateView):
@@ -642,24 +699,45 @@ class ResultsView(ConsultationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        consultation = self.consultation
         search = self.request.GET.get("q", "").strip()
         try:
             theme = int(self.request.GET.get("theme", ""))
         except ValueError:
             theme = None
-        themes = list(selectors.theme_counts(self.consultation))
-        answers = selectors.text_answers(self.consultation, search=search, theme=theme)
-        page = Paginator(answers, TEXT_ANSWERS_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        themes = list(selectors.theme_counts(consultation))
         by = self.request.GET.get("by", "")
+        answers = selectors.text_answers(consultation, search=search, theme=theme)
+        # Counting 5,000 people's answers, and sorting their written ones, took most of the page's
+        # time: the counts, and the first pages of written answers without a search, come from the
+        # cache (the counts are shared with the public page) while nothing in this app has changed.
+        # Only known themes and breakdowns, so the cache holds a bounded set.
+        cacheable = (
+            not search
+            and (theme is None or theme in {item.pk for item in themes})
+            and (by == "" or by in selectors.BREAKDOWNS)
+            and set(self.request.GET) <= {"q", "theme", "by", "page"}
+        )
+        wanted = [_answer_count(consultation), _results(consultation)]
+        if cacheable:
+            wanted.append(_fragment(consultation, f"text-count:{theme or ''}", lambda: str(answers.count())))
+        answer_count, results, *text_count = fragments.render_many(wanted)
+        paginator = Paginator(answers, TEXT_ANSWERS_PAGE_SIZE)
+        if text_count:
+            paginator.count = int(text_count[0])  # known: the paginator need not count again
+        page = paginator.get_page(self.request.GET.get("page"))
         context.update(
-            answer_count=selectors.submitted_count(self.consultation),
-            results=[result for result in selectors.question_results(self.consultation) if not result.question.is_text],
+            answer_count=int(answer_count),
+            results=results,
             themes=themes,
             page=page,
+            text_answers=self.text_answers_html(
+                page, themes=themes, search=search, theme=theme, by=by, cacheable=cacheable
+            ),
             search=search,
             theme=theme,
             by=by,
-            breakdown=selectors.breakdown(self.consultation, by),
+            breakdown=selectors.breakdown(consultation, by),
             breakdown_choices=[(key, value[0]) for key, value in selectors.BREAKDOWNS.items()],
             theme_form=kwargs.get("theme_form") or ThemeForm(),
         )
@@ -669,6 +747,35 @@ class ResultsView(ConsultationMixin, TemplateView):
             )
         context["theme_form"].helper.form_action = reverse("consultations:theme-create", args=[self.consultation.pk])
         return context
+
+    def text_answers_html(self, page, *, themes, search, theme, by, cacheable) -> str:
+        """A page of written answers, each with its form to tag themes. The forms carry a stand-in
+        for the CSRF token, so the HTML is the same for every officer; each request puts its own in."""
+        if cacheable:
+            params = [("theme", theme), ("by", by), ("page", page.number)]
+            query = urlencode({name: value for name, value in params if value})
+            back = f"{reverse('consultations:results', args=[self.consultation.pk])}?{query}"
+        else:
+            back = self.request.get_full_path()
+
+        def render() -> str:
+            context = {
+                "consultation": self.consultation,
+                "page": page,
+                "themes": themes,
+                "search": search,
+                "theme": theme,
+                "next": back,
+                "csrf_token": CSRF_STAND_IN,
+            }
+            return render_to_string("consultations/_text_answers.html", context)
+
+        if cacheable and page.number <= CACHED_ANSWER_PAGES:
+            key = f"text-answers:{theme or ''}:{by}:{page.number}"
+            html = fragments.render_many([_fragment(self.consultation, key, render)])[0]
+        else:
+            html = render()
+        return mark_safe(html.replace(CSRF_STAND_IN, get_token(self.request)))  # noqa: S308 - our own template
 
 
 class ThemeCreateView(ResultsView):
