@@ -56,6 +56,7 @@ TEXT_ANSWERS_PAGE_SIZE = 50
 CONTENT_SECONDS = 600
 
 
+ACCOUNTABILITY_SECONDS = 300
 # The first pages of an officer's written answers are kept too (see ResultsView).
 CACHED_ANSWER_PAGES = 20
 CSRF_STAND_IN = "csrf-token-stand-in"
@@ -205,8 +206,22 @@ class AccountabilityView(TemplateView):
             organisation = get_object_or_404(
                 Organisation.objects.exclude(kind=Organisation.Kind.FORUM), slug=kwargs["slug"]
             )
-        rows = selectors.accountability(organisation=organisation)
-        context.update(organisation=organisation, rows=rows, total=selectors.total_row(rows))
+
+        def render() -> str:
+            rows = selectors.accountability(organisation=organisation)
+            return render_to_string(
+                "consultations/_accountability.html",
+                {"organisation": organisation, "rows": rows, "total": selectors.total_row(rows)},
+            )
+
+        # Counting every consultation's answers and replies is kept as a fragment: rendered again
+        # when anything in this app changes, and at least every ACCOUNTABILITY_SECONDS, since a
+        # reply becomes overdue with the clock alone.
+        key = f"consultations:accountability:{organisation.slug if organisation else ''}"
+        context.update(
+            organisation=organisation,
+            tables=fragments.render(key, render, source="consultations", timeout=ACCOUNTABILITY_SECONDS),
+        )
         return context
 
 
