@@ -114,30 +114,53 @@ class ConsultationMixin(PortalPermissionMixin):
 
 class ConsultationListView(TemplateView):
     template_name = "consultations/consultation_list.html"
+    # First pages with known filters (any organisation) are kept as fragments: a bounded set. A
+    # consultation opens or closes with the clock alone: this bounds how late the list shows it.
+    CACHED_SECONDS = 60
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
         filters = {
             "phase": self.request.GET.get("phase", ""),
             "organisation": self.request.GET.get("organisation", ""),
             "topic": self.request.GET.get("topic", ""),
         }
+
+        def render() -> str:
+            return render_to_string(
+                "consultations/_consultation_list_content.html", self.list_context(filters), request=self.request
+            )
+
+        cacheable = (
+            self.request.GET.get("page", "1") == "1"
+            and set(self.request.GET) <= {*filters, "page"}
+            and filters["phase"] in ("", *Phase.values)
+            and filters["topic"] in ("", *Topic.values)
+            and filters["organisation"] == ""
+        )
+        if cacheable:
+            key = f"consultations:list:{filters['phase']}:{filters['topic']}"
+            context["content"] = fragments.render(key, render, source="consultations", timeout=self.CACHED_SECONDS)
+        else:
+            context["content"] = render()
+        return context
+
+    def list_context(self, filters: dict) -> dict:
+        now = timezone.now()
         consultations = selectors.public_consultations(**filters, now=now)
         page = Paginator(consultations, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = {key: value for key, value in filters.items() if value}
-        context.update(
-            page=page,
-            now=now,
-            filters=filters,
-            query=urlencode(query),
-            phases=[(p.value, p.label) for p in (Phase.OPEN, Phase.UPCOMING, Phase.CLOSED, Phase.WITHDRAWN)],
-            organisations=Organisation.objects.exclude(kind=Organisation.Kind.FORUM)
+        return {
+            "page": page,
+            "now": now,
+            "filters": filters,
+            "query": urlencode(query),
+            "phases": [(p.value, p.label) for p in (Phase.OPEN, Phase.UPCOMING, Phase.CLOSED, Phase.WITHDRAWN)],
+            "organisations": Organisation.objects.exclude(kind=Organisation.Kind.FORUM)
             .filter(consultations__status__in=["approved", "withdrawn"])
             .distinct(),
-            topics=Topic.choices,
-        )
-        return context
+            "topics": Topic.choices,
+        }
 
 
 class ConsultationDetailView(TemplateView):

@@ -323,12 +323,22 @@ def test_list_shows_open_closed_and_reply_states_with_filters(client, django_ass
     assert "Open one" in filtered and "Closed one" not in filtered
     assert open_one.pk != closed_one.pk
 
-    with django_assert_num_queries(3) as one:
+    # From the cache: one query. Rendered again after a change: the count, the page, the
+    # organisations, and the fragment kept.
+    with django_assert_num_queries(1):
         client.get(url("consultation-list"))
+    closed_consultation(title="Closed later")
+    with django_assert_num_queries(9) as one:
+        assert "Closed later" in client.get(url("consultation-list")).content.decode()
     for _ in range(4):
         closed_consultation()
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url("consultation-list"))
+    with django_assert_num_queries(1):
+        client.get(url("consultation-list"))
+    # Other pages, and an organisation's list, are not kept: the count, the page, the organisations.
+    with django_assert_num_queries(3):
+        client.get(url("consultation-list"), {"page": "2"})
 
 
 def test_parent_saves_a_draft_comes_back_and_sends(client, django_capture_on_commit_callbacks):
