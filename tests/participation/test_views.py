@@ -67,10 +67,27 @@ def test_event_list_queries_do_not_grow_with_events(client, django_assert_num_qu
         BookingFactory(event=EventFactory())
     EventFactory(status="draft")
 
-    with django_assert_num_queries(1):
+    # Rendered: the cache read, a new generation, the count and the page, and the fragment kept.
+    with django_assert_num_queries(8):
         response = client.get(reverse("participation:event-list"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("participation:event-list")).content == response.content
 
     assert len(re.findall(r'href="/get-involved/events/\d+/"', response.content.decode())) == count
+
+
+def test_event_list_is_paged_and_shows_a_new_booking_at_once(client):
+    events = EventFactory.create_batch(21, capacity=5)
+    first = client.get(reverse("participation:event-list")).content.decode()
+
+    BookingFactory(event=events[0])
+    again = client.get(reverse("participation:event-list")).content.decode()
+    second = client.get(reverse("participation:event-list"), {"page": "2"}).content.decode()
+
+    assert len(re.findall(r'href="/get-involved/events/\d+/"', first)) == 20
+    assert "Page 1 of 2" in first and "5 places left." in first
+    assert "4 places left." in again
+    assert re.findall(r'href="/get-involved/events/(\d+)/"', second) == [str(events[-1].pk)]
 
 
 @pytest.mark.parametrize("count", [1, 5])
