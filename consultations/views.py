@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
@@ -44,7 +45,7 @@ from .forms import (
     WithdrawForm,
     question_pages,
 )
-from .models import Answer, LocalOfferComment, Phase, Question, ReplyItem, Response, Topic
+from .models import Answer, Consultation, LocalOfferComment, Phase, Question, ReplyItem, Response, Topic
 from .panels import next_step
 
 PAGE_SIZE = 20
@@ -165,21 +166,59 @@ class ConsultationListView(TemplateView):
 
 class ConsultationDetailView(TemplateView):
     template_name = "consultations/consultation_detail.html"
+    # A visitor's page (no account, no answers kept in their session) is the same for every visitor:
+    # its title and content come from the cache in one query. A consultation opens and closes with
+    # the clock alone: this bounds how late a visitor's page shows it.
+    VISITOR_SECONDS = 60
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        consultation = selectors.consultation_for(self.request.user, kwargs["pk"], "consultations.view_consultation")
+        pk = kwargs["pk"]
+        if self.request.user.is_authenticated or self.request.session.get(session_key(Consultation(pk=pk))):
+            context.update(self.page_context(pk))
+            return context
+
+        loaded = {}
+
+        def page_context() -> dict:
+            if not loaded:
+                loaded.update(self.page_context(pk))  # a 404 here is raised, and nothing is kept
+            return loaded
+
+        title, content = fragments.render_many(
+            [
+                fragments.Fragment(
+                    f"consultations:{pk}:visitor:title",
+                    "consultations",
+                    lambda: escape(page_context()["consultation"].title),
+                    self.VISITOR_SECONDS,
+                ),
+                fragments.Fragment(
+                    f"consultations:{pk}:visitor:content",
+                    "consultations",
+                    lambda: render_to_string(
+                        "consultations/_consultation_detail_content.html", page_context(), request=self.request
+                    ),
+                    self.VISITOR_SECONDS,
+                ),
+            ]
+        )
+        context.update(title=title, content=content)
+        return context
+
+    def page_context(self, pk: int) -> dict:
+        consultation = selectors.consultation_for(self.request.user, pk, "consultations.view_consultation")
         now = timezone.now()
-        context.update(
-            consultation=consultation,
-            phase=consultation.phase(now),
-            now=now,
-            response=selectors.response_of(
+        context = {
+            "consultation": consultation,
+            "phase": consultation.phase(now),
+            "now": now,
+            "response": selectors.response_of(
                 consultation,
                 user=self.request.user,
                 session_response_id=self.request.session.get(session_key(consultation)),
             ),
-        )
+        }
         if consultation.is_local_offer:
             context["comments"] = selectors.local_offer_comments(
                 consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE

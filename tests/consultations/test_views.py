@@ -713,22 +713,50 @@ def test_officer_writes_and_publishes_a_reply_shown_publicly(client, officer, cl
     assert content.index("Will change") < content.index("Not changed")
 
 
+def test_a_visitors_cached_page_shows_nobody_elses_answers(client):
+    consultation = open_consultation(allows_visitors=True)
+    question = QuestionFactory(consultation=consultation, kind="short_text", required=False)
+    parent = ParentCarerFactory()
+    services.save_answers(services.start_response(consultation, user=parent), answers={question: "Mine"})
+    visitor = client.get(url("consultation-detail", consultation.pk)).content.decode()
+
+    client.force_login(parent)
+    member = client.get(url("consultation-detail", consultation.pk)).content.decode()
+    client.logout()
+    client.post(url("answer", consultation.pk), {f"question_{question.pk}": "Theirs", "save": ""})
+    with_draft = client.get(url("consultation-detail", consultation.pk)).content.decode()
+    other_visitor = Client().get(url("consultation-detail", consultation.pk)).content.decode()
+
+    assert "Answer the questions" in visitor and "saved answers" not in visitor
+    assert "You have saved answers that you have not sent yet." in member
+    assert "You have saved answers that you have not sent yet." in with_draft
+    assert other_visitor == visitor
+
+
+def test_a_draft_is_not_found_by_a_visitor_and_nothing_is_kept(client, django_assert_num_queries):
+    draft = ConsultationFactory(title="Secret draft")
+
+    assert client.get(url("consultation-detail", draft.pk)).status_code == 404
+    with django_assert_num_queries(2):  # the cache read and the consultation, again
+        assert client.get(url("consultation-detail", draft.pk)).status_code == 404
+
+
 def test_detail_page_query_count_with_a_published_reply(client, django_assert_num_queries):
     consultation = closed_consultation()
     reply = services.reply_for(consultation)
     officer = OfficerFactory()
     services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="changed")
     services.publish_reply(reply, by=officer)
-    with django_assert_num_queries(25) as rendered:
+    with django_assert_num_queries(36) as rendered:
         client.get(url("consultation-detail", consultation.pk))
-    # The consultation, and its history, answer count and reply from the cache in one query.
-    with django_assert_num_queries(2):
+    # A visitor's page: its title and content from the cache in one query.
+    with django_assert_num_queries(1):
         client.get(url("consultation-detail", consultation.pk))
     for _ in range(4):
         services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="changed")
     with django_assert_num_queries(len(rendered.captured_queries)):
         client.get(url("consultation-detail", consultation.pk))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         content = client.get(url("consultation-detail", consultation.pk)).content.decode()
     assert content.count('<dt class="govuk-summary-list__key">We did</dt>') == 5
 
