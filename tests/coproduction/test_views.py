@@ -508,6 +508,19 @@ def test_public_summary_for_a_visitor_makes_the_same_number_of_queries_for_1_and
     assert [document.title for document in response.context["documents"]] == [f"Doc {i}" for i in range(5)]
     assert content.count("(version 2)</h3>") == 5
     assert "Latest changes" not in content
+    # A visitor's page from the cache: one query.
+    with django_assert_num_queries(1):
+        assert client.get(large).content.decode() == content
+
+
+def test_a_visitor_to_a_team_only_project_is_asked_to_sign_in_every_time(client):
+    team = project_with_team()
+
+    first = client.get(url("project-detail", team.project))
+    second = client.get(url("project-detail", team.project))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second.url.startswith(reverse("account_login"))
 
 
 def test_meeting_page_makes_the_same_number_of_queries_for_1_and_5_rows(client, django_assert_num_queries):
