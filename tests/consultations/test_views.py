@@ -6,6 +6,7 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -530,6 +531,22 @@ def test_written_answers_kept_in_the_cache_show_a_new_tag(client, officer, close
     assert f"{box} checked>" in after
 
 
+def test_a_theme_of_another_consultation_is_shown_as_no_match_and_not_kept(client, officer, closed_with_questions):
+    consultation, _, text = closed_with_questions
+    _sent(consultation).answers.create(question=text, text="Too far")
+    elsewhere = services.create_theme(closed_consultation(), name="Elsewhere")
+    client.force_login(officer)
+
+    content = client.get(url("results", consultation.pk), {"theme": elsewhere.pk}).content.decode()
+
+    own = services.create_theme(consultation, name="Travel")
+    client.get(url("results", consultation.pk), {"theme": own.pk})
+
+    assert "No written answers match." in content
+    assert cache.get(f"fragments:consultations:{consultation.pk}:text-answers:{elsewhere.pk}::1") is None
+    assert cache.get(f"fragments:consultations:{consultation.pk}:text-answers:{own.pk}::1") is not None
+
+
 def test_written_answers_from_the_cache_carry_each_officers_own_token(organisation, closed_with_questions):
     consultation, _, text = closed_with_questions
     answer = _sent(consultation).answers.create(question=text, text="Too far")
@@ -625,17 +642,17 @@ def test_results_query_count_is_the_same_for_ten_and_many_answers(
     add(10)
     client.force_login(officer)
     # Rendered (and kept), then from the cache: session, user, two-factor, roles, consultation,
-    # ownership, themes, two cache reads, and the breakdown's two (counted live: a withdrawn
-    # consent must leave it at once).
-    with django_assert_num_queries(38) as rendered:
+    # ownership, one cache read, and the breakdown's two (counted live: a withdrawn consent must
+    # leave it at once).
+    with django_assert_num_queries(42) as rendered:
         client.get(url("results", consultation.pk), {"by": "need"})
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         client.get(url("results", consultation.pk), {"by": "need"})
     add(990)
     fragments.changed("consultations")  # bulk_create sends no signal; the services all save a row
     with django_assert_num_queries(len(rendered.captured_queries)):
         client.get(url("results", consultation.pk), {"by": "need"})
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         content = client.get(url("results", consultation.pk), {"by": "need"}).content.decode()
     assert "1000 people sent answers." in content
 
