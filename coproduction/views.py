@@ -55,6 +55,19 @@ class ProjectListView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        if not user.is_authenticated:
+            # Every visitor sees the same list of public projects: from the cache, in one query.
+            context["content"] = fragments.render(
+                "coproduction:projects:visitor",
+                lambda: render_to_string(
+                    "coproduction/_project_list_content.html",
+                    {"projects": selectors.projects_visible_to(user)},
+                    request=self.request,
+                ),
+                source="coproduction",
+                timeout=600,
+            )
+            return context
         context["projects"] = selectors.projects_visible_to(user)
         if user.is_authenticated:
             # Parent carers have no dashboard: what needs them next in their projects is shown here.

@@ -662,6 +662,20 @@ def test_project_list_queries_do_not_grow_with_projects(client, django_assert_nu
     assert len(response.context["projects"]) == 5
 
 
+def test_a_visitors_project_list_comes_from_the_cache_and_shows_a_new_public_project(client, django_assert_num_queries):
+    project_with_team(visibility=Project.Visibility.PUBLIC, title="First public")
+    client.get(reverse("coproduction:project-list"))
+    with django_assert_num_queries(1):
+        first = client.get(reverse("coproduction:project-list")).content.decode()
+
+    project_with_team(visibility=Project.Visibility.PUBLIC, title="Second public")
+    project_with_team(title="Team only")
+    again = client.get(reverse("coproduction:project-list")).content.decode()
+
+    assert "First public" in first and "Second public" not in first
+    assert "Second public" in again and "Team only" not in again
+
+
 def test_lead_changes_the_project_and_making_it_public_is_audited(client, team):
     from forum_portal.audit.models import AuditEvent
 

@@ -96,8 +96,12 @@ def test_index_queries_do_not_grow(client, django_assert_num_queries, count):
         EventFactory()
         OpportunityFactory()
 
-    with django_assert_num_queries(3):
+    # A visitor's page, rendered (the cache read, a new generation, events, calls, groups, and the
+    # fragment kept), then from the cache.
+    with django_assert_num_queries(9):
         response = client.get(reverse("participation:index"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("participation:index")).content == response.content
 
     content = response.content.decode()
     assert len(re.findall(r'href="/get-involved/events/\d+/"', content)) == count
@@ -422,10 +426,25 @@ def test_a_forum_admin_publishing_or_cancelling_in_the_wrong_state_gets_a_messag
 def test_group_list_queries(client, django_assert_num_queries, count):
     GroupFactory.create_batch(count)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(7):  # rendered: the cache read, a new generation, the groups, kept
         response = client.get(reverse("participation:group-list"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("participation:group-list")).content == response.content
 
     assert response.content.decode().count("Short breaks working group") == count
+
+
+def test_a_visitors_cached_event_page_shows_a_booking_at_once_and_a_member_their_own(client):
+    event = EventFactory(capacity=3)
+    before = client.get(event.get_absolute_url()).content.decode()
+    booking = BookingFactory(event=event)
+
+    after = client.get(event.get_absolute_url()).content.decode()
+    client.force_login(booking.user)
+    member = client.get(event.get_absolute_url()).content.decode()
+
+    assert "3 of 3 left" in before and "2 of 3 left" in after
+    assert "Sign in</a> to book a place" in after and "Sign in</a> to book a place" not in member
 
 
 @pytest.mark.parametrize("count", [1, 5])
