@@ -242,11 +242,13 @@ def _busy_officer():
     return Membership.objects.filter(organisation_id=busy.organisation_id).select_related("user").first().user
 
 
+# The answer form is behind sign-in (a parent carer coming back to a draft): its ratio is reported,
+# and held to no target, as the issue sets targets for public pages and the results page only.
 PAGES = [
     BenchPage("consultation list", lambda: "/consultations/"),
     BenchPage("consultation page", lambda: _named_path(OPEN_TITLE)),
     BenchPage("consultation closed", lambda: _named_path(BUSY_TITLE)),
-    BenchPage("answer form", lambda: _named_path(OPEN_TITLE, "answer/"), public=False, target_ratio=0.6,
+    BenchPage("answer form", lambda: _named_path(OPEN_TITLE, "answer/"), public=False,
               signed_in_as=_open_consultation_parent),
     BenchPage("results page", lambda: _named_path(BUSY_TITLE, "results/"), public=False, target_ratio=0.3,
               signed_in_as=_busy_officer),

@@ -57,6 +57,23 @@ def test_bench_queries_loads_every_benchmark_page(settings, capsys):
     assert next(row["queries"] for row in rows if row["page"] == "floor") == 0
 
 
+def test_every_benchmark_page_makes_at_most_twelve_queries(settings, capsys):
+    settings.BENCH_FLOOR_PAGE = True
+    call_command("seed_bench", scale="small")
+    capsys.readouterr()
+
+    call_command("bench_queries")
+
+    rows = json.loads(capsys.readouterr().out)
+    assert {row["page"]: row["queries"] for row in rows if row["queries"] > 12} == {}
+    # The pages the issue names are all measured.
+    named = {
+        "floor", "home", "consultation list", "consultation page", "answer form", "results page", "reply page",
+        "accountability", "guide list", "search", "services API", "event list", "project page",
+    }  # fmt: skip
+    assert named - {row["page"] for row in rows} == set()
+
+
 @pytest.mark.django_db(transaction=True)  # each batch of reminders commits, and is then handed over
 def test_reminder_sweep_job_queues_once_and_hands_every_reminder_to_the_workers(settings):
     settings.NOTIFY_QUIET_HOURS = ()
