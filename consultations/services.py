@@ -13,6 +13,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from forum_portal import fragments
 from forum_portal.audit.services import record_event
 from forum_portal.markdown import render_markdown
 from forum_portal.notify.services import queue_email
@@ -615,6 +616,8 @@ def anonymise_responses(user: User) -> None:
     """Answers outlive the account, as "a parent carer": the link to the person goes."""
     Response.objects.filter(user=user).update(**UNLINKED)
     LocalOfferComment.objects.filter(user=user).update(user=None)
+    # update() sends no signal: the officers' cached pages of written answers showed the name.
+    fragments.changed("consultations")
 
 
 def unlink_old_answers(*, now: datetime) -> int:
@@ -628,4 +631,6 @@ def unlink_old_answers(*, now: datetime) -> int:
     linked = Q(user__isnull=False) | ~Q(email="") | Q(share_name=True) | Q(hear_back=True)
     responses = Response.objects.filter(linked, consultation__in=consultations).update(**UNLINKED)
     comments = LocalOfferComment.objects.filter(user__isnull=False, consultation__in=consultations).update(user=None)
+    if responses or comments:
+        fragments.changed("consultations")  # as in anonymise_responses
     return responses + comments

@@ -1,23 +1,30 @@
 import csv
 import tempfile
 
+from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from openpyxl import Workbook
 
+from forum_portal import fragments
 from forum_portal.audit.services import record_event
 from forum_portal.people.models import Organisation
+from forum_portal.people.rules import has_two_factor
 from forum_portal.people.services import spreadsheet_safe
 from forum_portal.people.views import PortalPermissionMixin
 
@@ -39,11 +46,40 @@ from .forms import (
     WithdrawForm,
     question_pages,
 )
-from .models import Answer, LocalOfferComment, Phase, Question, ReplyItem, Response, Topic
+from .models import Answer, Consultation, LocalOfferComment, Phase, Question, ReplyItem, Response, Topic
 from .panels import next_step
 
 PAGE_SIZE = 20
 TEXT_ANSWERS_PAGE_SIZE = 50
+# What a consultation's pages show the same to everyone (its history, how many answered, the counts
+# per choice, the published reply) is kept as cached fragments (forum_portal.fragments): rendered
+# again as soon as anything in this app changes (an answer sent, a theme tagged, a reply corrected).
+# None of it changes with the clock; this bounds how long a fragment lives in any case.
+CONTENT_SECONDS = 600
+
+
+ACCOUNTABILITY_SECONDS = 300
+# The first pages of an officer's written answers are kept too (see ResultsView).
+CACHED_ANSWER_PAGES = 20
+CSRF_STAND_IN = "csrf-token-stand-in"
+
+
+def _fragment(consultation, name: str, render) -> fragments.Fragment:
+    return fragments.Fragment(f"consultations:{consultation.pk}:{name}", "consultations", render, CONTENT_SECONDS)
+
+
+def _answer_count(consultation) -> fragments.Fragment:
+    return _fragment(consultation, "answer-count", lambda: str(selectors.submitted_count(consultation)))
+
+
+def _results(consultation) -> fragments.Fragment:
+    """The counts per choice (charts and tables) as HTML; empty when there is no choice question."""
+
+    def render() -> str:
+        results = [result for result in selectors.question_results(consultation) if not result.question.is_text]
+        return render_to_string("consultations/_results.html", {"results": results}) if results else ""
+
+    return _fragment(consultation, "results", render)
 
 
 class ConsultationMixin(PortalPermissionMixin):
@@ -56,6 +92,10 @@ class ConsultationMixin(PortalPermissionMixin):
     object_permission = ""
 
     def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            # Asked by the permission checks and by the layout: worked out once a request, as the
+            # dashboard does (it was three identical queries on the results page).
+            request.user._has_two_factor = has_two_factor(request.user)
         if self.permission_required and not self.has_permission():
             return self.handle_no_permission()
         self.consultation = selectors.consultation_for(request.user, kwargs["pk"], self.object_permission)
@@ -76,64 +116,145 @@ class ConsultationMixin(PortalPermissionMixin):
 
 class ConsultationListView(TemplateView):
     template_name = "consultations/consultation_list.html"
+    # First pages with known filters (any organisation) are kept as fragments: a bounded set. A
+    # consultation opens or closes with the clock alone: this bounds how late the list shows it.
+    CACHED_SECONDS = 60
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        now = timezone.now()
         filters = {
             "phase": self.request.GET.get("phase", ""),
             "organisation": self.request.GET.get("organisation", ""),
             "topic": self.request.GET.get("topic", ""),
         }
+
+        def render() -> str:
+            return render_to_string(
+                "consultations/_consultation_list_content.html", self.list_context(filters), request=self.request
+            )
+
+        cacheable = (
+            self.request.GET.get("page", "1") == "1"
+            and set(self.request.GET) <= {*filters, "page"}
+            and filters["phase"] in ("", *Phase.values)
+            and filters["topic"] in ("", *Topic.values)
+            and filters["organisation"] == ""
+        )
+        if cacheable:
+            key = f"consultations:list:{filters['phase']}:{filters['topic']}"
+            context["content"] = fragments.render(key, render, source="consultations", timeout=self.CACHED_SECONDS)
+        else:
+            context["content"] = render()
+        return context
+
+    def list_context(self, filters: dict) -> dict:
+        now = timezone.now()
         consultations = selectors.public_consultations(**filters, now=now)
         page = Paginator(consultations, PAGE_SIZE).get_page(self.request.GET.get("page"))
         query = {key: value for key, value in filters.items() if value}
-        context.update(
-            page=page,
-            now=now,
-            filters=filters,
-            query=urlencode(query),
-            phases=[(p.value, p.label) for p in (Phase.OPEN, Phase.UPCOMING, Phase.CLOSED, Phase.WITHDRAWN)],
-            organisations=Organisation.objects.exclude(kind=Organisation.Kind.FORUM)
+        return {
+            "page": page,
+            "now": now,
+            "filters": filters,
+            "query": urlencode(query),
+            "phases": [(p.value, p.label) for p in (Phase.OPEN, Phase.UPCOMING, Phase.CLOSED, Phase.WITHDRAWN)],
+            "organisations": Organisation.objects.exclude(kind=Organisation.Kind.FORUM)
             .filter(consultations__status__in=["approved", "withdrawn"])
             .distinct(),
-            topics=Topic.choices,
-        )
-        return context
+            "topics": Topic.choices,
+        }
 
 
 class ConsultationDetailView(TemplateView):
     template_name = "consultations/consultation_detail.html"
+    # A visitor's page (no account, no answers kept in their session) is the same for every visitor:
+    # its title and content come from the cache in one query. A consultation opens and closes with
+    # the clock alone: this bounds how late a visitor's page shows it.
+    VISITOR_SECONDS = 60
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        consultation = selectors.consultation_for(self.request.user, kwargs["pk"], "consultations.view_consultation")
+        pk = kwargs["pk"]
+        if self.request.user.is_authenticated or self.request.session.get(session_key(Consultation(pk=pk))):
+            context.update(self.page_context(pk))
+            return context
+
+        loaded = {}
+
+        def page_context() -> dict:
+            if not loaded:
+                loaded.update(self.page_context(pk))  # a 404 here is raised, and nothing is kept
+            return loaded
+
+        title, content = fragments.render_many(
+            [
+                fragments.Fragment(
+                    f"consultations:{pk}:visitor:title",
+                    "consultations",
+                    lambda: escape(page_context()["consultation"].title),
+                    self.VISITOR_SECONDS,
+                ),
+                fragments.Fragment(
+                    f"consultations:{pk}:visitor:content",
+                    "consultations",
+                    lambda: render_to_string(
+                        "consultations/_consultation_detail_content.html", page_context(), request=self.request
+                    ),
+                    self.VISITOR_SECONDS,
+                ),
+            ]
+        )
+        context.update(title=title, content=content)
+        return context
+
+    def page_context(self, pk: int) -> dict:
+        consultation = selectors.consultation_for(self.request.user, pk, "consultations.view_consultation")
         now = timezone.now()
-        context.update(
-            consultation=consultation,
-            phase=consultation.phase(now),
-            now=now,
-            history=selectors.history_of(consultation),
-            response=selectors.response_of(
+        context = {
+            "consultation": consultation,
+            "phase": consultation.phase(now),
+            "now": now,
+            "response": selectors.response_of(
                 consultation,
                 user=self.request.user,
                 session_response_id=self.request.session.get(session_key(consultation)),
             ),
-        )
+        }
         if consultation.is_local_offer:
             context["comments"] = selectors.local_offer_comments(
                 consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE
             )
+        # What every reader sees the same: from the cache, in one query, while nothing has changed.
+        wanted = {
+            "history": _fragment(
+                consultation,
+                "history",
+                lambda: render_to_string(
+                    "consultations/_history.html",
+                    {"history": selectors.history_of(consultation), "show_people": False},
+                ),
+            )
+        }
         if context["phase"] == Phase.CLOSED:
-            context["answer_count"] = selectors.submitted_count(consultation)
-            context["reply"] = selectors.published_reply(consultation)
+            wanted["reply"] = _fragment(consultation, "reply", lambda: _reply_html(consultation))
+            if not consultation.is_local_offer:
+                wanted["answer_count"] = _answer_count(consultation)
+            if consultation.results_released:
+                wanted["results"] = _results(consultation)
+        html = dict(zip(wanted, fragments.render_many(list(wanted.values())), strict=True))
+        context.update(history_html=html["history"], reply_html=html.get("reply", ""), results=html.get("results"))
+        if context["phase"] == Phase.CLOSED:
             if consultation.is_local_offer:
                 context["answer_count"] = consultation.local_offer_comments.count()
-            if consultation.results_released:
-                context["results"] = [
-                    result for result in selectors.question_results(consultation) if not result.question.is_text
-                ]
+            else:
+                context["answer_count"] = int(html["answer_count"])
         return context
+
+
+def _reply_html(consultation) -> str:
+    """The published "You said, we did" as HTML; empty while there is none."""
+    reply = selectors.published_reply(consultation)
+    return render_to_string("consultations/_reply.html", {"reply": reply}) if reply else ""
 
 
 class AccountabilityView(TemplateView):
@@ -148,8 +269,22 @@ class AccountabilityView(TemplateView):
             organisation = get_object_or_404(
                 Organisation.objects.exclude(kind=Organisation.Kind.FORUM), slug=kwargs["slug"]
             )
-        rows = selectors.accountability(organisation=organisation)
-        context.update(organisation=organisation, rows=rows, total=selectors.total_row(rows))
+
+        def render() -> str:
+            rows = selectors.accountability(organisation=organisation)
+            return render_to_string(
+                "consultations/_accountability.html",
+                {"organisation": organisation, "rows": rows, "total": selectors.total_row(rows)},
+            )
+
+        # Counting every consultation's answers and replies is kept as a fragment: rendered again
+        # when anything in this app changes, and at least every ACCOUNTABILITY_SECONDS, since a
+        # reply becomes overdue with the clock alone.
+        key = f"consultations:accountability:{organisation.slug if organisation else ''}"
+        context.update(
+            organisation=organisation,
+            tables=fragments.render(key, render, source="consultations", timeout=ACCOUNTABILITY_SECONDS),
+        )
         return context
 
 
@@ -636,39 +771,138 @@ class AnswerSentView(TemplateView):
 
 
 class ResultsView(ConsultationMixin, TemplateView):
+    """An officer's results: counts, themes, the breakdown and the written answers.
+
+    Counting 5,000 people's answers and sorting their written ones took most of the page's time
+    (16 queries, 280 ms). Every part that is the same for each officer comes from the cache, in one
+    query, while nothing in this app changes: the counts (shared with the public page), the themes,
+    the form to add one, and the first pages of written answers without a search. Only known
+    breakdowns, themes and the first pages are kept, so the cache holds a bounded set. The forms
+    are kept with a stand-in for the CSRF token; each request puts its own in. The breakdown is
+    counted live: a withdrawn consent must leave it at once.
+    """
+
     permission_required = "consultations.add_consultation"
     object_permission = "consultations.view_results"
     template_name = "consultations/results.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        consultation = self.consultation
         search = self.request.GET.get("q", "").strip()
         try:
             theme = int(self.request.GET.get("theme", ""))
         except ValueError:
             theme = None
-        themes = list(selectors.theme_counts(self.consultation))
-        answers = selectors.text_answers(self.consultation, search=search, theme=theme)
-        page = Paginator(answers, TEXT_ANSWERS_PAGE_SIZE).get_page(self.request.GET.get("page"))
         by = self.request.GET.get("by", "")
+        page_number = self.request.GET.get("page", "1")
+        theme_form = kwargs.get("theme_form")
+        cacheable = (
+            not search
+            and theme_form is None
+            and (by == "" or by in selectors.BREAKDOWNS)
+            and page_number.isdecimal()
+            and 1 <= int(page_number) <= CACHED_ANSWER_PAGES
+            and set(self.request.GET) <= {"q", "theme", "by", "page"}
+        )
+        loaded = {}
+
+        def themes() -> list:
+            if "themes" not in loaded:
+                loaded["themes"] = list(selectors.theme_counts(consultation))
+                if cacheable and theme is not None and theme not in {item.pk for item in loaded["themes"]}:
+                    raise _NotKept  # not a theme of this consultation: shown, never kept
+            return loaded["themes"]
+
+        def themes_html() -> str:
+            return render_to_string(
+                "consultations/_themes.html",
+                {
+                    "themes": themes(),
+                    "theme": theme,
+                    "raised_in": "comment" if consultation.is_local_offer else "answer",
+                },
+                request=self.request,
+            )
+
+        def theme_form_html() -> str:
+            form = theme_form or ThemeForm()
+            form.helper.form_action = reverse("consultations:theme-create", args=[consultation.pk])
+            return render_crispy_form(form, context={"csrf_token": CSRF_STAND_IN})
+
+        def text_answers_html() -> str:
+            return self.text_answers_html(themes(), search=search, theme=theme, by=by, cacheable=cacheable)
+
+        counts = [_answer_count(consultation), _results(consultation)]
+        parts = {
+            f"themes:{theme or ''}:{by}": themes_html,
+            "theme-form": theme_form_html,
+            f"text-answers:{theme or ''}:{by}:{page_number}": text_answers_html,
+        }
+        html = None
+        if cacheable:
+            try:
+                html = fragments.render_many(counts + [_fragment(consultation, k, r) for k, r in parts.items()])
+            except _NotKept:
+                cacheable = False
+        if html is None:
+            html = fragments.render_many(counts) + [render() for render in parts.values()]
+        answer_count, results, themes_part, form_part, answers_part = html
+        token = get_token(self.request)
         context.update(
-            answer_count=selectors.submitted_count(self.consultation),
-            results=[result for result in selectors.question_results(self.consultation) if not result.question.is_text],
-            themes=themes,
-            page=page,
+            answer_count=int(answer_count),
+            results=results,
+            themes_html=themes_part,
+            theme_form_html=mark_safe(form_part.replace(CSRF_STAND_IN, token)),  # noqa: S308 - our own template
+            text_answers=mark_safe(answers_part.replace(CSRF_STAND_IN, token)),  # noqa: S308 - our own template
             search=search,
             theme=theme,
             by=by,
-            breakdown=selectors.breakdown(self.consultation, by),
+            breakdown=selectors.breakdown(consultation, by),
             breakdown_choices=[(key, value[0]) for key, value in selectors.BREAKDOWNS.items()],
-            theme_form=kwargs.get("theme_form") or ThemeForm(),
+            theme_form=theme_form or ThemeForm(),
         )
         if self.consultation.is_local_offer:
             context["comments"] = selectors.local_offer_comments(
                 self.consultation, moderation=LocalOfferComment.Moderation.PUBLISHABLE
             ).prefetch_related("themes")
-        context["theme_form"].helper.form_action = reverse("consultations:theme-create", args=[self.consultation.pk])
+            context["themes"] = themes()  # each comment's own tags are not cached
         return context
+
+    def text_answers_html(self, themes: list, *, search, theme, by, cacheable) -> str:
+        """A page of written answers, each with its form to tag themes, and the links to the
+        other pages. The forms carry the CSRF stand-in."""
+        answers = selectors.text_answers(self.consultation, search=search, theme=theme)
+        page = Paginator(answers, TEXT_ANSWERS_PAGE_SIZE).get_page(self.request.GET.get("page"))
+        if cacheable:
+            # Where tagging comes back to: this page, as every officer who shares it asked for it.
+            params = [("theme", theme), ("by", by), ("page", page.number)]
+            query = urlencode([(name, value) for name, value in params if value])
+            back = f"{reverse('consultations:results', args=[self.consultation.pk])}?{query}"
+        else:
+            back = self.request.get_full_path()
+        cards = render_to_string(
+            "consultations/_text_answers.html",
+            {
+                "consultation": self.consultation,
+                "page": page,
+                "themes": themes,
+                "search": search,
+                "theme": theme,
+                "next": back,
+                "csrf_token": CSRF_STAND_IN,
+            },
+        )
+        pages = render_to_string(
+            "components/pagination.html",
+            {"page": page, "label": "written answers", "anchor": "#answers"},
+            request=self.request,
+        )
+        return cards + pages
+
+
+class _NotKept(Exception):
+    """What was asked is shown, but not kept in the cache."""
 
 
 class ThemeCreateView(ResultsView):

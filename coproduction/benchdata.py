@@ -10,7 +10,8 @@ from forum_portal.markdown import render_markdown
 
 from .models import Action, AgendaItem, Decision, Document, DocumentVersion, Project, Side, TeamMember
 
-SIZES = {"small": {"projects": 5, "rows": 10}, "large": {"projects": 50, "rows": 60}}
+# Large: 200 projects with 25 agenda items, decisions and actions each (5,000 actions).
+SIZES = {"small": {"projects": 5, "rows": 10}, "large": {"projects": 200, "rows": 25}}
 
 
 def seed(scale: str, people) -> None:
@@ -96,6 +97,6 @@ def _busiest_public_project() -> str:
 
 
 PAGES = [
-    BenchPage("coproduction projects", lambda: "/coproduction/"),
-    BenchPage("coproduction project", _busiest_public_project),
+    BenchPage("project list", lambda: "/coproduction/"),
+    BenchPage("project page", _busiest_public_project),
 ]

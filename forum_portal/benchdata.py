@@ -33,11 +33,20 @@ class BenchPage:
 @dataclass(frozen=True)
 class BenchJob:
     name: str
-    # Does the work once on the large data set; returns figures to report (rows written, ...).
+    # Does the work once on the large data set; returns figures to report (rows written, ...),
+    # with a "problems" list when something the job checks itself went wrong.
     run: Callable[[], dict]
-    # Targets checked by make bench: most seconds and most peak memory (MB) of the process.
+    # Targets checked by make bench: most seconds, most peak memory (MB) of the process, most SQL
+    # queries.
     max_seconds: float | None = None
     max_rss_mb: float | None = None
+    max_queries: int | None = None
+    # The name of a job doing the same work on less data: this one's peak memory may exceed that
+    # one's by at most FLAT_MEMORY_MB (memory that stays flat as the data grows).
+    flat_memory_against: str | None = None
+
+
+FLAT_MEMORY_MB = 10
 
 
 def bench_staff():

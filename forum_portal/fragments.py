@@ -13,6 +13,7 @@ closing at noon leaves the home page's "open now" within the timeout).
 """
 
 import contextlib
+import hashlib
 import threading
 import uuid
 from collections.abc import Callable
@@ -33,6 +34,14 @@ class Fragment:
     source: str
     render: Callable[[], str]
     timeout: int = 60
+    # What the fragment shows, where many things share a few keys (a search keeps its pages in a
+    # fixed number of slots, whatever people type): a stored fragment of another variant is
+    # rendered again, and takes the slot.
+    variant: str = ""
+
+    @property
+    def _variant_token(self) -> str:
+        return hashlib.sha256(self.variant.encode()).hexdigest()[:32] if self.variant else ""
 
 
 def _generation_key(source: str) -> str:
@@ -71,6 +80,8 @@ def render_many(fragments: list[Fragment]) -> list[SafeString]:
     for fragment in fragments:
         stored = found.get(_fragment_key(fragment.key))
         generation = generations[fragment.source]
+        if fragment.variant:
+            generation = f"{generation}:{fragment._variant_token}"
         if stored is not None and stored[0] == generation:
             html.append(mark_safe(stored[1]))  # noqa: S308 - rendered by our own templates
             continue

@@ -115,5 +115,5 @@ PAGES = [
     BenchPage("guide", _first_guide),
     BenchPage("search", lambda: "/information/search/?q=school+transport"),
     BenchPage("directory", lambda: "/information/services/?need=ASD"),
-    BenchPage("oruk services", lambda: "/openreferral/services"),
+    BenchPage("services API", lambda: "/openreferral/services"),
 ]

@@ -9,9 +9,10 @@ from forum_portal.benchdata import BenchPage
 
 from .models import Activity, Booking, Event, Group, GroupMember, LadderStep
 
+# Large: 1,000 events with 20 bookings each (20,000 bookings).
 SIZES = {
-    "small": {"events": 20, "groups": 5, "activities": 100},
-    "large": {"events": 400, "groups": 40, "activities": 5000},
+    "small": {"events": 20, "bookings": 5, "groups": 5, "activities": 100},
+    "large": {"events": 1000, "bookings": 20, "groups": 40, "activities": 5000},
 }
 BATCH = 2000
 
@@ -54,7 +55,7 @@ def seed(scale, people) -> None:
         (
             Booking(event=event, user=user, status=Booking.Status.BOOKED)
             for event in events
-            for user in random.sample(people.members, 25)
+            for user in random.sample(people.members, sizes["bookings"])
         ),
         batch_size=BATCH,
     )
@@ -80,8 +81,8 @@ def _busiest_event() -> str:
 
 
 PAGES = [
-    BenchPage("participation-index", lambda: "/get-involved/"),
-    BenchPage("event-list", lambda: "/get-involved/events/"),
-    BenchPage("event-detail", _busiest_event),
-    BenchPage("group-list", lambda: "/get-involved/groups/"),
+    BenchPage("participation index", lambda: "/get-involved/"),
+    BenchPage("event list", lambda: "/get-involved/events/"),
+    BenchPage("event detail", _busiest_event),
+    BenchPage("group list", lambda: "/get-involved/groups/"),
 ]

@@ -6,10 +6,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from forum_portal import fragments
 from forum_portal.people.models import User
 from forum_portal.people.views import PortalPermissionMixin
 
@@ -39,6 +42,25 @@ def _first_error(error: ValidationError) -> str:
 # --- Public pages ----------------------------------------------------------------------------------
 
 
+# Public pages that are the same for every visitor (or everyone) are kept as cached fragments:
+# rendered again when anything in this app changes, and at least every minute, since events start
+# and calls for parent reps close with the clock alone.
+VISITOR_SECONDS = 60
+
+
+def _for_visitors(request, key: str, template: str, page_context, *, everyone: bool = False):
+    """The page's content from the cache for visitors (or for everyone, where nothing on it depends
+    on the person); None for a signed-in person, whose page is rendered as usual."""
+    if request.user.is_authenticated and not everyone:
+        return None
+    return fragments.render(
+        f"participation:{key}",
+        lambda: render_to_string(template, page_context(), request=request),
+        source="participation",
+        timeout=VISITOR_SECONDS,
+    )
+
+
 class IndexView(TemplateView):
     """Take part: upcoming events, groups and open calls for parent reps."""
 
@@ -46,18 +68,40 @@ class IndexView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = selectors.upcoming_events(timezone.now())[:5]
-        context["opportunities"] = selectors.open_opportunities(timezone.localdate())
-        context["groups"] = selectors.groups_list()
-        return context
+        content = _for_visitors(self.request, "index", "participation/_index_content.html", self.page_context)
+        return {**context, "content": content} if content else {**context, **self.page_context()}
+
+    def page_context(self) -> dict:
+        return {
+            "events": selectors.upcoming_events(timezone.now())[:5],
+            "opportunities": selectors.open_opportunities(timezone.localdate()),
+            "groups": selectors.groups_list(),
+        }
 
 
 class EventListView(TemplateView):
+    """Coming events, 20 to a page (all 1,000 on one page took 300 ms and 300 KB). The first page
+    is a cached fragment, rendered again when anything in this app changes (a booking changes the
+    places left) and at least every minute, since events leave the list as they start."""
+
     template_name = "participation/event_list.html"
+    page_size = 20
+    cached_seconds = 60
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["events"] = selectors.upcoming_events(timezone.now())
+
+        def render() -> str:
+            events = selectors.upcoming_events(timezone.now())
+            page = Paginator(events, self.page_size).get_page(self.request.GET.get("page"))
+            return render_to_string("participation/_event_list_page.html", {"page": page}, request=self.request)
+
+        if set(self.request.GET) <= {"page"} and self.request.GET.get("page", "1") == "1":
+            context["events"] = fragments.render(
+                "participation:events:1", render, source="participation", timeout=self.cached_seconds
+            )
+        else:
+            context["events"] = render()
         return context
 
 
@@ -66,13 +110,37 @@ class EventDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        if self.request.user.is_authenticated:
+            return {**context, **self.page_context()}
+        loaded = {}
+
+        def page_context() -> dict:
+            if not loaded:
+                loaded.update(self.page_context())  # a draft is a 404 for visitors, and nothing is kept
+            return loaded
+
+        key = f"participation:event:{self.kwargs['pk']}"
+        title, content = fragments.render_many(
+            [
+                fragments.Fragment(
+                    f"{key}:title", "participation", lambda: escape(page_context()["event"].title), VISITOR_SECONDS
+                ),
+                fragments.Fragment(
+                    f"{key}:content",
+                    "participation",
+                    lambda: render_to_string(
+                        "participation/_event_detail_content.html", page_context(), request=self.request
+                    ),
+                    VISITOR_SECONDS,
+                ),
+            ]
+        )
+        return {**context, "title": title, "content": content}
+
+    def page_context(self) -> dict:
         event = selectors.event_visible_to(self.request.user, self.kwargs["pk"])
         booking = selectors.booking_of(self.request.user, event)
-        context.update(
-            event=event,
-            booking=booking if booking is not None and booking.is_active else None,
-        )
-        return context
+        return {"event": event, "booking": booking if booking is not None and booking.is_active else None}
 
 
 class EventBookView(PortalPermissionMixin, FormView):
@@ -168,7 +236,14 @@ class GroupListView(TemplateView):
     template_name = "participation/group_list.html"
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "groups": selectors.groups_list()}
+        content = _for_visitors(
+            self.request,
+            "groups",
+            "participation/_group_list_content.html",
+            lambda: {"groups": selectors.groups_list()},
+            everyone=True,
+        )
+        return {**super().get_context_data(**kwargs), "content": content}
 
 
 class GroupDetailView(TemplateView):

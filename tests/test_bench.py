@@ -5,7 +5,10 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from consultations import benchdata as consultations_bench
+from forum_portal.audit.models import AuditEvent
 from forum_portal.people.models import ParentCarerProfile, User
+from tests.worker import celery_publishing
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +52,58 @@ def test_bench_queries_loads_every_benchmark_page(settings, capsys):
     }
     assert [row["page"] for row in rows if row["status"] != 200] == []
     signed_in = {row["page"]: row["cookie"] for row in rows if row["cookie"]}
-    assert list(signed_in) == ["staff dashboard"]
+    assert list(signed_in) == ["staff dashboard", "answer form", "results page"]
     assert signed_in["staff dashboard"].startswith("sessionid=")
     assert next(row["queries"] for row in rows if row["page"] == "floor") == 0
+
+
+def test_every_benchmark_page_makes_at_most_twelve_queries(settings, capsys):
+    settings.BENCH_FLOOR_PAGE = True
+    call_command("seed_bench", scale="small")
+    capsys.readouterr()
+
+    call_command("bench_queries")
+
+    rows = json.loads(capsys.readouterr().out)
+    assert {row["page"]: row["queries"] for row in rows if row["queries"] > 12} == {}
+    # The pages the issue names are all measured.
+    named = {
+        "floor", "home", "consultation list", "consultation page", "answer form", "results page", "reply page",
+        "accountability", "guide list", "search", "services API", "event list", "project page",
+    }  # fmt: skip
+    assert named - {row["page"] for row in rows} == set()
+
+
+@pytest.mark.django_db(transaction=True)  # each batch of reminders commits, and is then handed over
+def test_reminder_sweep_job_queues_once_and_hands_every_reminder_to_the_workers(settings):
+    settings.NOTIFY_QUIET_HOURS = ()
+    call_command("seed_bench", scale="small")
+
+    with celery_publishing(eager=True):
+        figures = consultations_bench.sweep_closing_soon()
+
+    # 50 members: a tenth answered the consultation closing in a week; the one with a draft is reminded.
+    assert figures == {"due": 45, "queued": 45, "handed_to_workers": 45, "due_on_a_second_run": 0}
+
+
+def test_reminder_sweep_job_says_when_nothing_was_handed_over(settings):
+    # Inside the test's transaction nothing commits, so nothing is handed to the workers.
+    settings.NOTIFY_QUIET_HOURS = ()
+    call_command("seed_bench", scale="small")
+
+    figures = consultations_bench.sweep_closing_soon()
+
+    assert figures["problems"] == ["only 0 of 45 handed to workers (quiet hours, or no broker)"]
+
+
+def test_csv_export_jobs_read_every_answer(capsys):
+    call_command("seed_bench", scale="small")
+    capsys.readouterr()
+
+    call_command("bench_job", consultations_bench.EXPORT_MOST)
+
+    result = json.loads(capsys.readouterr().out)
+    # 100 responses to the 10 questions of the consultation with the most answers (small scale).
+    assert result["figures"] == {"status": 200, "answers": 1000, "csv_rows": 100, "megabytes": 0.0}
+    assert result["flat_memory_against"] == consultations_bench.EXPORT_BUSY
+    assert AuditEvent.objects.filter(action="consultation.answers_exported").count() == 1

@@ -58,3 +58,19 @@ def test_many_changes_in_one_transaction_start_one_generation_until_a_fragment_i
         fragments.render("test:four", lambda: "first", source="information")
         PublishedArticleFactory()
         assert fragments.render("test:four", lambda: "second", source="information") == "second"
+
+
+def test_a_slot_keeps_one_variant_at_a_time():
+    calls = []
+    fragments.render_many([fragments.Fragment("test:slot", "information", counting_render(calls, "a"), variant="a")])
+    fragments.render_many([fragments.Fragment("test:slot", "information", counting_render(calls, "b"), variant="b")])
+
+    again = fragments.render_many(
+        [fragments.Fragment("test:slot", "information", counting_render(calls, "b again"), variant="b")]
+    )
+    back = fragments.render_many(
+        [fragments.Fragment("test:slot", "information", counting_render(calls, "a again"), variant="a")]
+    )
+
+    assert (again, back) == (["b"], ["a again"])
+    assert calls == ["a", "b", "a again"]

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations import benchdata, reminders, services
+from consultations import reminders, services
 from consultations.models import Consultation, Reply, ReplyItem, Response
 from forum_portal.notify.models import OutgoingEmail
 from forum_portal.notify.services import opt_out, send_queued_email
@@ -444,14 +444,6 @@ def test_reminder_kinds_are_switchable_and_only_parents_mail_keeps_quiet_hours()
         "consultation_reply_overdue": False,
         "consultation_overdue_digest": False,
     }
-
-
-def test_the_benchmark_job_sweeps_its_consultations_once():
-    call_command("seed_bench", scale="small")
-
-    # 50 members: a tenth answered the consultation closing in a week; the one with a draft is reminded.
-    assert benchdata.sweep_closing_soon() == {"due": 45, "queued": 45, "due_on_a_second_run": 0}
-    assert [job.name for job in benchdata.JOBS] == ["reminder sweep: closing soon"]
 
 
 def test_forum_admins_filter_the_outbox_by_consultation(client, clock, council):

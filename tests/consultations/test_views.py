@@ -6,15 +6,18 @@ from datetime import timedelta
 import openpyxl
 import pytest
 from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations import services
+from consultations import services, views
 from consultations.models import Answer, Consultation, Question, ReplyItem, Response
+from forum_portal import fragments
 from forum_portal.audit.models import AuditEvent
 from forum_portal.people.models import AgeBand
 from forum_portal.people.services import set_profile_data
@@ -326,12 +329,22 @@ def test_list_shows_open_closed_and_reply_states_with_filters(client, django_ass
     assert "Open one" in filtered and "Closed one" not in filtered
     assert open_one.pk != closed_one.pk
 
-    with django_assert_num_queries(3) as one:
+    # From the cache: one query. Rendered again after a change: the count, the page, the
+    # organisations, and the fragment kept.
+    with django_assert_num_queries(1):
         client.get(url("consultation-list"))
+    closed_consultation(title="Closed later")
+    with django_assert_num_queries(9) as one:
+        assert "Closed later" in client.get(url("consultation-list")).content.decode()
     for _ in range(4):
         closed_consultation()
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url("consultation-list"))
+    with django_assert_num_queries(1):
+        client.get(url("consultation-list"))
+    # Other pages, and an organisation's list, are not kept: the count, the page, the organisations.
+    with django_assert_num_queries(3):
+        client.get(url("consultation-list"), {"page": "2"})
 
 
 def test_parent_saves_a_draft_comes_back_and_sends(client, django_capture_on_commit_callbacks):
@@ -508,6 +521,73 @@ def test_results_count_choices_and_list_written_answers(client, officer, closed_
     assert "=Too far" in content and "From Robin Lee" in content
 
 
+def test_written_answers_kept_in_the_cache_show_a_new_tag(client, officer, closed_with_questions):
+    consultation, _, text = closed_with_questions
+    answer = _sent(consultation).answers.create(question=text, text="Too far")
+    travel = services.create_theme(consultation, name="Travel")
+    client.force_login(officer)
+    box = f'id="answer-{answer.pk}-theme-{travel.pk}" name="themes" type="checkbox" value="{travel.pk}"'
+    before = client.get(url("results", consultation.pk)).content.decode()
+
+    client.post(url("answer-tag", consultation.pk, answer.pk), {"themes": [travel.pk]})
+    after = client.get(url("results", consultation.pk)).content.decode()
+
+    assert f"{box}>" in before
+    assert f"{box} checked>" in after
+
+
+def test_a_theme_of_another_consultation_is_shown_as_no_match_and_not_kept(client, officer, closed_with_questions):
+    consultation, _, text = closed_with_questions
+    _sent(consultation).answers.create(question=text, text="Too far")
+    elsewhere = services.create_theme(closed_consultation(), name="Elsewhere")
+    client.force_login(officer)
+
+    content = client.get(url("results", consultation.pk), {"theme": elsewhere.pk}).content.decode()
+
+    own = services.create_theme(consultation, name="Travel")
+    client.get(url("results", consultation.pk), {"theme": own.pk})
+
+    assert "No written answers match." in content
+    assert cache.get(f"fragments:consultations:{consultation.pk}:text-answers:{elsewhere.pk}::1") is None
+    assert cache.get(f"fragments:consultations:{consultation.pk}:text-answers:{own.pk}::1") is not None
+
+
+def test_written_answers_from_the_cache_carry_each_officers_own_token(organisation, closed_with_questions):
+    consultation, _, text = closed_with_questions
+    answer = _sent(consultation).answers.create(question=text, text="Too far")
+    travel = services.create_theme(consultation, name="Travel")
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(OfficerFactory(membership__organisation=organisation))
+    second.force_login(OfficerFactory(membership__organisation=organisation))
+    first.get(url("results", consultation.pk))
+
+    page = second.get(url("results", consultation.pk)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page[page.index('id="answer-') :])[1]
+    tagged = second.post(
+        url("answer-tag", consultation.pk, answer.pk), {"themes": [travel.pk], "csrfmiddlewaretoken": token}
+    )
+
+    assert views.CSRF_STAND_IN not in page
+    assert tagged.status_code == 302
+    assert list(answer.themes.all()) == [travel]
+
+
+def test_a_name_leaves_the_cached_answers_when_the_person_deletes_their_account(client, officer, closed_with_questions):
+    consultation, _, text = closed_with_questions
+    robin = ParentCarerFactory(full_name="Robin Lee")
+    response = _sent(consultation, robin)
+    response.answers.create(question=text, text="Too far")
+    Response.objects.filter(pk=response.pk).update(share_name=True)
+    client.force_login(officer)
+    before = client.get(url("results", consultation.pk)).content.decode()
+
+    services.anonymise_responses(robin)
+    after = client.get(url("results", consultation.pk)).content.decode()
+
+    assert "From Robin Lee" in before
+    assert "From Robin Lee" not in after and "From A parent carer" in after
+
+
 def test_paging_written_answers_keeps_the_theme_search_and_breakdown(client, officer, closed_with_questions, settings):
     consultation, _, text = closed_with_questions
     travel = services.create_theme(consultation, name="Travel")
@@ -566,12 +646,20 @@ def test_results_query_count_is_the_same_for_ten_and_many_answers(
 
     add(10)
     client.force_login(officer)
-    client.get(url("results", consultation.pk))
-    with django_assert_num_queries(18) as ten:
+    # Rendered (and kept), then from the cache: session, user, two-factor, roles, consultation,
+    # ownership, one cache read, and the breakdown's two (counted live: a withdrawn consent must
+    # leave it at once).
+    with django_assert_num_queries(42) as rendered:
+        client.get(url("results", consultation.pk), {"by": "need"})
+    with django_assert_num_queries(9):
         client.get(url("results", consultation.pk), {"by": "need"})
     add(990)
-    with django_assert_num_queries(len(ten.captured_queries)):
+    fragments.changed("consultations")  # bulk_create sends no signal; the services all save a row
+    with django_assert_num_queries(len(rendered.captured_queries)):
         client.get(url("results", consultation.pk), {"by": "need"})
+    with django_assert_num_queries(9):
+        content = client.get(url("results", consultation.pk), {"by": "need"}).content.decode()
+    assert "1000 people sent answers." in content
 
 
 def test_theme_and_tagging(client, officer, closed_with_questions):
@@ -647,19 +735,52 @@ def test_officer_writes_and_publishes_a_reply_shown_publicly(client, officer, cl
     assert content.index("Will change") < content.index("Not changed")
 
 
+def test_a_visitors_cached_page_shows_nobody_elses_answers(client):
+    consultation = open_consultation(allows_visitors=True)
+    question = QuestionFactory(consultation=consultation, kind="short_text", required=False)
+    parent = ParentCarerFactory()
+    services.save_answers(services.start_response(consultation, user=parent), answers={question: "Mine"})
+    visitor = client.get(url("consultation-detail", consultation.pk)).content.decode()
+
+    client.force_login(parent)
+    member = client.get(url("consultation-detail", consultation.pk)).content.decode()
+    client.logout()
+    client.post(url("answer", consultation.pk), {f"question_{question.pk}": "Theirs", "save": ""})
+    with_draft = client.get(url("consultation-detail", consultation.pk)).content.decode()
+    other_visitor = Client().get(url("consultation-detail", consultation.pk)).content.decode()
+
+    assert "Answer the questions" in visitor and "saved answers" not in visitor
+    assert "You have saved answers that you have not sent yet." in member
+    assert "You have saved answers that you have not sent yet." in with_draft
+    assert other_visitor == visitor
+
+
+def test_a_draft_is_not_found_by_a_visitor_and_nothing_is_kept(client, django_assert_num_queries):
+    draft = ConsultationFactory(title="Secret draft")
+
+    assert client.get(url("consultation-detail", draft.pk)).status_code == 404
+    with django_assert_num_queries(2):  # the cache read and the consultation, again
+        assert client.get(url("consultation-detail", draft.pk)).status_code == 404
+
+
 def test_detail_page_query_count_with_a_published_reply(client, django_assert_num_queries):
     consultation = closed_consultation()
     reply = services.reply_for(consultation)
     officer = OfficerFactory()
     services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="changed")
     services.publish_reply(reply, by=officer)
-    client.get(url("consultation-detail", consultation.pk))
-    with django_assert_num_queries(10) as one:
+    with django_assert_num_queries(36) as rendered:
+        client.get(url("consultation-detail", consultation.pk))
+    # A visitor's page: its title and content from the cache in one query.
+    with django_assert_num_queries(1):
         client.get(url("consultation-detail", consultation.pk))
     for _ in range(4):
         services.save_reply_item(reply, by=officer, you_said="A", we_did="B", outcome="changed")
-    with django_assert_num_queries(len(one.captured_queries)):
+    with django_assert_num_queries(len(rendered.captured_queries)):
         client.get(url("consultation-detail", consultation.pk))
+    with django_assert_num_queries(1):
+        content = client.get(url("consultation-detail", consultation.pk)).content.decode()
+    assert content.count('<dt class="govuk-summary-list__key">We did</dt>') == 5
 
 
 def test_dashboard_shows_the_officers_consultations_with_next_steps(client, officer, organisation):
@@ -722,7 +843,9 @@ def test_accountability_counts_replies_on_time_late_and_overdue(client, django_a
     )
     _sent(open_consultation(organisation=council))
 
-    with django_assert_num_queries(3):
+    client.get(url("accountability-organisation", council.slug))
+    # The organisation, and the tables from the cache.
+    with django_assert_num_queries(2):
         content = client.get(url("accountability-organisation", council.slug)).content.decode()
 
     cell = '<td class="govuk-table__cell govuk-table__cell--numeric">'
@@ -734,13 +857,19 @@ def test_accountability_counts_replies_on_time_late_and_overdue(client, django_a
 
 def test_accountability_for_all_has_the_same_queries_for_one_and_five_organisations(client, django_assert_num_queries):
     closed_consultation()
-    with django_assert_num_queries(2):
+    fragments.changed("consultations")  # a generation exists, as on a portal that has served a page
+    # Rendered: the cache read, consultations, organisations and outcomes, and the fragment kept.
+    with django_assert_num_queries(9):
+        client.get(url("accountability"))
+    with django_assert_num_queries(1):
         client.get(url("accountability"))
     for _ in range(4):
         _replied(
             closed_consultation(organisation=OfficerFactory().memberships.get().organisation), days_after_closing=5
         )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(9):
+        client.get(url("accountability"))
+    with django_assert_num_queries(1):
         content = client.get(url("accountability")).content.decode()
     assert content.count('href="/consultations/accountability/partner-') == 5
 

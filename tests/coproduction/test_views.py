@@ -508,6 +508,19 @@ def test_public_summary_for_a_visitor_makes_the_same_number_of_queries_for_1_and
     assert [document.title for document in response.context["documents"]] == [f"Doc {i}" for i in range(5)]
     assert content.count("(version 2)</h3>") == 5
     assert "Latest changes" not in content
+    # A visitor's page from the cache: one query.
+    with django_assert_num_queries(1):
+        assert client.get(large).content.decode() == content
+
+
+def test_a_visitor_to_a_team_only_project_is_asked_to_sign_in_every_time(client):
+    team = project_with_team()
+
+    first = client.get(url("project-detail", team.project))
+    second = client.get(url("project-detail", team.project))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second.url.startswith(reverse("account_login"))
 
 
 def test_meeting_page_makes_the_same_number_of_queries_for_1_and_5_rows(client, django_assert_num_queries):
@@ -647,6 +660,20 @@ def test_project_list_queries_do_not_grow_with_projects(client, django_assert_nu
     with django_assert_num_queries(len(queries)):
         response = client.get(reverse("coproduction:project-list"))
     assert len(response.context["projects"]) == 5
+
+
+def test_a_visitors_project_list_comes_from_the_cache_and_shows_a_new_public_project(client, django_assert_num_queries):
+    project_with_team(visibility=Project.Visibility.PUBLIC, title="First public")
+    client.get(reverse("coproduction:project-list"))
+    with django_assert_num_queries(1):
+        first = client.get(reverse("coproduction:project-list")).content.decode()
+
+    project_with_team(visibility=Project.Visibility.PUBLIC, title="Second public")
+    project_with_team(title="Team only")
+    again = client.get(reverse("coproduction:project-list")).content.decode()
+
+    assert "First public" in first and "Second public" not in first
+    assert "Second public" in again and "Team only" not in again
 
 
 def test_lead_changes_the_project_and_making_it_public_is_audited(client, team):

@@ -94,10 +94,26 @@ def test_search_page_query_count_does_not_grow(client, django_assert_num_queries
         PublishedArticleFactory(title=f"Sleep guide {number}")
         ServiceFactory(name=f"Sleep clinic {number}")
 
-    # topics for the filter, articles, services (with organisations)
-    with django_assert_num_queries(3):
+    # Rendered: the cache read, topics for the filter, articles, services (with organisations),
+    # and the page kept in its slot; then from the cache.
+    with django_assert_num_queries(9):
         response = client.get(reverse("information:search"), {"q": "sleep"})
+    with django_assert_num_queries(1):
+        again = client.get(reverse("information:search"), {"q": "sleep"})
     assert (len(response.context["results"].articles), len(response.context["results"].services)) == (count, count)
+    assert again.content == response.content
+
+
+def test_a_search_kept_in_the_cache_shows_a_new_guide_and_only_its_own_results(client):
+    PublishedArticleFactory(title="Sleep guide")
+    first = client.get(reverse("information:search"), {"q": "sleep"}).content.decode()
+    other = client.get(reverse("information:search"), {"q": "school"}).content.decode()
+
+    PublishedArticleFactory(title="Sleep and school")
+    again = client.get(reverse("information:search"), {"q": "sleep"}).content.decode()
+
+    assert "Guides and news (1)" in first and "Guides and news (0)" in other
+    assert "Guides and news (2)" in again
 
 
 @pytest.mark.parametrize(

@@ -67,10 +67,27 @@ def test_event_list_queries_do_not_grow_with_events(client, django_assert_num_qu
         BookingFactory(event=EventFactory())
     EventFactory(status="draft")
 
-    with django_assert_num_queries(1):
+    # Rendered: the cache read, a new generation, the count and the page, and the fragment kept.
+    with django_assert_num_queries(8):
         response = client.get(reverse("participation:event-list"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("participation:event-list")).content == response.content
 
     assert len(re.findall(r'href="/get-involved/events/\d+/"', response.content.decode())) == count
+
+
+def test_event_list_is_paged_and_shows_a_new_booking_at_once(client):
+    events = EventFactory.create_batch(21, capacity=5)
+    first = client.get(reverse("participation:event-list")).content.decode()
+
+    BookingFactory(event=events[0])
+    again = client.get(reverse("participation:event-list")).content.decode()
+    second = client.get(reverse("participation:event-list"), {"page": "2"}).content.decode()
+
+    assert len(re.findall(r'href="/get-involved/events/\d+/"', first)) == 20
+    assert "Page 1 of 2" in first and "5 places left." in first
+    assert "4 places left." in again
+    assert re.findall(r'href="/get-involved/events/(\d+)/"', second) == [str(events[-1].pk)]
 
 
 @pytest.mark.parametrize("count", [1, 5])
@@ -79,8 +96,12 @@ def test_index_queries_do_not_grow(client, django_assert_num_queries, count):
         EventFactory()
         OpportunityFactory()
 
-    with django_assert_num_queries(3):
+    # A visitor's page, rendered (the cache read, a new generation, events, calls, groups, and the
+    # fragment kept), then from the cache.
+    with django_assert_num_queries(9):
         response = client.get(reverse("participation:index"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("participation:index")).content == response.content
 
     content = response.content.decode()
     assert len(re.findall(r'href="/get-involved/events/\d+/"', content)) == count
@@ -405,10 +426,25 @@ def test_a_forum_admin_publishing_or_cancelling_in_the_wrong_state_gets_a_messag
 def test_group_list_queries(client, django_assert_num_queries, count):
     GroupFactory.create_batch(count)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(7):  # rendered: the cache read, a new generation, the groups, kept
         response = client.get(reverse("participation:group-list"))
+    with django_assert_num_queries(1):
+        assert client.get(reverse("participation:group-list")).content == response.content
 
     assert response.content.decode().count("Short breaks working group") == count
+
+
+def test_a_visitors_cached_event_page_shows_a_booking_at_once_and_a_member_their_own(client):
+    event = EventFactory(capacity=3)
+    before = client.get(event.get_absolute_url()).content.decode()
+    booking = BookingFactory(event=event)
+
+    after = client.get(event.get_absolute_url()).content.decode()
+    client.force_login(booking.user)
+    member = client.get(event.get_absolute_url()).content.decode()
+
+    assert "3 of 3 left" in before and "2 of 3 left" in after
+    assert "Sign in</a> to book a place" in after and "Sign in</a> to book a place" not in member
 
 
 @pytest.mark.parametrize("count", [1, 5])
