@@ -210,6 +210,8 @@ def test_council_officers_tag_publishable_comments_and_answer_them_with_counts(c
     public = client.get(round_.get_absolute_url()).content.decode()
 
     assert "No list of holiday clubs." in results and "The map is hard to use." in results
+    tag_form = reverse("consultations:comment-tag", args=[round_.pk, holiday.pk])
+    assert f'action="{tag_form}"' in results  # each publishable comment can be tagged there
     assert "Rubbish." not in results
     assert tagged.url == reverse("consultations:results", args=[round_.pk]) + f"#comment-{holiday.pk}"
     assert list(holiday.themes.all()) == [clubs]
