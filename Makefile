@@ -38,8 +38,9 @@ lint:
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
+# One test process per core (pytest-xdist): each has its own test database, live server and browser.
 test-only:
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto
 
 # Speed of every key page against the floor page, on PostgreSQL (see bench/run.py).
 bench: setup
