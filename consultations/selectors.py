@@ -32,8 +32,11 @@ def consultation_for(user, pk: int, perm: str) -> Consultation:
     """The consultation if ``user`` has ``perm`` on it; 404 otherwise, so that what someone may not
     see does not even seem to exist. The reply comes along: the status line of a closed one shows
     its state."""
-    consultation = Consultation.objects.select_related("organisation", "reply").filter(pk=pk).first()
-    if consultation is None or not user.has_perm(perm, consultation):
+    try:
+        consultation = Consultation.objects.select_related("organisation", "reply").get(pk=pk)
+    except Consultation.DoesNotExist:
+        raise Http404 from None
+    if not user.has_perm(perm, consultation):
         raise Http404
     return consultation
 

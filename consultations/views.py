@@ -860,7 +860,7 @@ class ResultsView(ConsultationMixin, TemplateView):
             by=by,
             breakdown=selectors.breakdown(consultation, by),
             breakdown_choices=[(key, value[0]) for key, value in selectors.BREAKDOWNS.items()],
-            theme_form=theme_form or ThemeForm(),
+            theme_form=theme_form,  # only a form with errors feeds the error summary
         )
         if self.consultation.is_local_offer:
             context["comments"] = selectors.local_offer_comments(

@@ -98,7 +98,7 @@ class DashboardView(PortalPermissionMixin, TemplateView):
         self.memberships = []
         if user.is_authenticated:
             self.memberships = list(user.memberships.select_related("organisation"))
-            user._membership_kinds = {membership.organisation.kind for membership in self.memberships}
+            user._organisations = {item.organisation_id: item.organisation.kind for item in self.memberships}
         user._has_two_factor = has_two_factor(user)
         return super().dispatch(request, *args, **kwargs)
 

@@ -10,15 +10,20 @@ from allauth.mfa.utils import is_mfa_enabled
 from .models import Organisation
 
 
-def _membership_kinds(user) -> set[str]:
-    """Kinds of organisation the person belongs to, computed once per request-user object."""
+def _organisations(user) -> dict[int, str]:
+    """The kind of each organisation the person belongs to, by its id: one query, once per
+    request-user object, answers every question below about the person."""
     if not user.is_authenticated:
-        return set()
-    cached = getattr(user, "_membership_kinds", None)
+        return {}
+    cached = getattr(user, "_organisations", None)
     if cached is None:
-        cached = set(user.memberships.values_list("organisation__kind", flat=True))
-        user._membership_kinds = cached
+        cached = dict(user.memberships.values_list("organisation_id", "organisation__kind"))
+        user._organisations = cached
     return cached
+
+
+def _membership_kinds(user) -> set[str]:
+    return set(_organisations(user).values())
 
 
 @rules.predicate
@@ -46,7 +51,7 @@ def is_officer_of(user, organisation) -> bool:
     """A member of this particular partner organisation."""
     if organisation is None or not user.is_authenticated or organisation.is_forum:
         return False
-    return user.memberships.filter(organisation=organisation).exists()
+    return organisation.pk in _organisations(user)
 
 
 @rules.predicate

@@ -646,18 +646,18 @@ def test_results_query_count_is_the_same_for_ten_and_many_answers(
 
     add(10)
     client.force_login(officer)
-    # Rendered (and kept), then from the cache: session, user, two-factor, roles, consultation,
-    # ownership, one cache read, and the breakdown's two (counted live: a withdrawn consent must
-    # leave it at once).
-    with django_assert_num_queries(42) as rendered:
+    # Rendered (and kept), then from the cache: session, user, two-factor, memberships (which
+    # answer both roles and ownership), consultation, one cache read, and the breakdown's two
+    # (counted live: a withdrawn consent must leave it at once).
+    with django_assert_num_queries(41) as rendered:
         client.get(url("results", consultation.pk), {"by": "need"})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url("results", consultation.pk), {"by": "need"})
     add(990)
     fragments.changed("consultations")  # bulk_create sends no signal; the services all save a row
     with django_assert_num_queries(len(rendered.captured_queries)):
         client.get(url("results", consultation.pk), {"by": "need"})
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         content = client.get(url("results", consultation.pk), {"by": "need"}).content.decode()
     assert "1000 people sent answers." in content
 
