@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from forum_portal.fields import WebAddressField
 from forum_portal.people.models import NeedCategory
 
 
@@ -183,7 +184,7 @@ class Taxonomy(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    uri = models.URLField(blank=True)
+    uri = WebAddressField(blank=True)
     version = models.CharField(max_length=50, blank=True)
 
     class Meta:
@@ -225,7 +226,7 @@ class ServiceOrganisation(models.Model):
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
-    website = models.URLField(blank=True)
+    website = WebAddressField(blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -251,7 +252,7 @@ class Service(models.Model):
     organisation = models.ForeignKey(ServiceOrganisation, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    url = models.URLField(blank=True)
+    url = WebAddressField(blank=True)
     email = models.EmailField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE)
     eligibility = models.TextField(blank=True, help_text="Who can use the service.")

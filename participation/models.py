@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from forum_portal.fields import WebAddressField
 from forum_portal.people.models import Organisation
 
 
@@ -128,7 +129,7 @@ class Event(models.Model):
     is_online = models.BooleanField(default=False)
     address = models.TextField(blank=True)
     # Shown only to people with a place, so a meeting link is not posted to the world.
-    online_link = models.URLField(blank=True)
+    online_link = WebAddressField(blank=True)
     capacity = models.PositiveIntegerField()
     booking_deadline = models.DateTimeField(null=True, blank=True)
     accessibility = models.TextField(blank=True, help_text="Step-free access, parking, toilets, quiet room.")

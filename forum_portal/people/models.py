@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from forum_portal.fields import WebAddressField
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -87,7 +89,7 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField(blank=True)
-    website = models.URLField(blank=True)
+    website = WebAddressField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
