@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from coproduction import privacy as coproduction_privacy
 from coproduction import services
@@ -241,7 +242,7 @@ def test_visitor_reads_the_invitation_declines_it_and_is_asked_to_sign_in_to_acc
     page = invitation.get_absolute_url()
     content = client.get(page).content.decode()
     assert f"Join the team of {team.project.title}" in content
-    assert f"{team.parent_lead.user.full_name} invited new.parent@example.org to join the team" in content
+    assert f"{escape(team.parent_lead.user.full_name)} invited new.parent@example.org to join the team" in content
     assert f'href="/accounts/login/?next=/coproduction/invitations/{invitation.token}/"' in content
     assert "Create an account" in content
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from coproduction import services
 from coproduction.models import Activity, AgendaItem, Decision, DocumentVersion, Meeting, Project, Side, TeamMember
@@ -152,8 +153,8 @@ def test_public_summary_shows_counts_not_names_and_only_coproduced_documents(cli
     response = client.get(url("project-detail", project))
     content = response.content.decode()
     assert response.status_code == 200
-    assert "2 parent carers and 2 professionals, including " + team.parent_lead.user.full_name in content
-    assert team.parent.user.full_name not in content
+    assert "2 parent carers and 2 professionals, including " + escape(team.parent_lead.user.full_name) in content
+    assert escape(team.parent.user.full_name) not in content
     assert "Publish a guide" in content
     assert "Agreed <strong>words</strong>" in content
     assert draft.title not in content
@@ -398,7 +399,7 @@ def test_second_save_from_the_same_version_is_refused_with_both_texts(client, te
     response = client.post(url("document-edit", team.project, document.pk), {"body": "Parent's text", "based_on": "1"})
     content = response.content.decode()
     assert response.status_code == 200
-    assert f"{team.professional.user.full_name} saved version 2 while you were editing" in content
+    assert f"{escape(team.professional.user.full_name)} saved version 2 while you were editing" in content
     assert "Professional&#x27;s text" in content  # the newer version, shown
     assert "Parent&#x27;s text</textarea>" in content  # this person's text, kept in the box
     assert 'name="based_on" value="2"' in content
@@ -756,7 +757,7 @@ def test_activity_page_shows_who_and_when_a_page_at_a_time(client, team, setting
     assert [entry.summary for entry in second.context["activity"]] == ["change 0"]
     content = first.content.decode()
     assert "51 changes, showing 1 to 50." in content
-    assert f"{team.parent.user.full_name} change 50</li>" in content
+    assert f"{escape(team.parent.user.full_name)} change 50</li>" in content
     assert '<a class="govuk-link govuk-pagination__link" href="?page=2" rel="next">' in content
     assert '<a class="govuk-link govuk-pagination__link" href="?page=1" rel="prev">' in second.content.decode()
     # A page number past the end shows the last page.
