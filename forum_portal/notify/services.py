@@ -20,6 +20,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db import connection as database
 from django.db.models import F
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -236,17 +237,22 @@ def _build_email(
 
 
 def render_email(template: str, context: dict) -> tuple[str, str, str]:
-    """Subject, plain text and HTML of ``templates/emails/<template>.*``."""
+    """Subject, plain text and HTML of ``templates/emails/<template>.*``. The subject and the plain
+    text are not HTML: what people typed ("the NHS's list") goes into them as it is, unescaped."""
     context = {
         "forum_name": settings.FORUM_NAME,
         "forum_contact_email": settings.FORUM_CONTACT_EMAIL,
         "site_url": settings.SITE_URL,
         **context,
     }
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-    body_text = render_to_string(f"emails/{template}.txt", context)
+    subject = " ".join(_render_plain_text(f"emails/{template}.subject.txt", context).split())
+    body_text = _render_plain_text(f"emails/{template}.txt", context)
     body_html = render_to_string(f"emails/{template}.html", context)
     return subject, body_text, body_html
+
+
+def _render_plain_text(name: str, context: dict) -> str:
+    return engines["django"].engine.get_template(name).render(Context(context, autoescape=False))
 
 
 def end_of_quiet_hours(moment: datetime) -> datetime:

@@ -269,14 +269,16 @@ def test_a_decision_belongs_to_a_meeting_of_its_own_project(team):
 def test_action_for_someone_else_emails_them_once(team, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
         action = services.add_action(
-            team.project, by=team.parent, description="Ask the council for figures", owner=team.professional,
-            due_on=TODAY,
+            team.project, by=team.parent, description="Ask the council's team for <figures>",
+            owner=team.professional, due_on=TODAY,
         )  # fmt: skip
     email = OutgoingEmail.objects.get(kind="coproduction_actions")
     assert email.recipient == team.professional.user.email
     assert email.dedupe_key == f"coproduction:action-assigned:{action.pk}:{team.professional.pk}"
     assert email.subject == f"An action for you in {team.project.title}"
-    assert "Ask the council for figures" in email.body_text
+    # The plain text is not HTML: what was typed goes in as it is; the HTML part escapes it.
+    assert "\nAsk the council's team for <figures>\n" in email.body_text
+    assert "Ask the council&#x27;s team for &lt;figures&gt;" in email.body_html
 
     services.add_action(team.project, by=team.parent, description="Mine", owner=team.parent, due_on=TODAY)
     assert OutgoingEmail.objects.filter(kind="coproduction_actions").count() == 1
