@@ -218,6 +218,7 @@ class AnswerForm(forms.Form):
                 layout.append(Field.radios(name, legend_size=Size.SMALL))
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> carries the token (the preview has none)
         self.helper.layout = Layout(*layout)
 
     def check_required(self) -> bool:

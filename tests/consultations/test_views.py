@@ -359,6 +359,7 @@ def test_parent_saves_a_draft_comes_back_and_sends(client, django_capture_on_com
     assert "Continue your answers" in client.get(saved.url).content.decode()
     page = client.get(url("answer", consultation.pk)).content.decode()
     assert 'value="Online"\n    \n      checked="checked"' in page
+    assert page.count('name="csrfmiddlewaretoken"') == 1
     nxt = client.post(url("answer", consultation.pk), {f"question_{choice.pk}": "By phone", "continue": ""})
     assert nxt.url == url("answer", consultation.pk) + "?page=2"
     done = client.post(url("answer", consultation.pk) + "?page=2", {f"question_{text.pk}": "Evenings", "continue": ""})
