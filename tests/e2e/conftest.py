@@ -1,7 +1,7 @@
 """Browser tests: real Chromium, driven by Playwright, against a live server.
 
-Every page a test visits is checked with ``check(page)``: axe-core for WCAG 2.2 AA and the Nu HTML
-checker for valid HTML. Adding a page to the checks is that one line after the visit. The
+Every page a test visits is checked with ``check(page)``: axe-core for WCAG 2.2 AA, the Nu HTML
+checker for valid HTML, and reflow at 320 CSS pixels. Adding a page to the checks is that one line after the visit. The
 ``browser`` and ``page`` fixtures come from ``tests/browser.py``.
 """
 
@@ -95,9 +95,19 @@ def html_checker():
     checker.close()
 
 
+# The page's width, and the innermost elements reaching past the screen's right edge.
+TOO_WIDE_JS = """() => {
+  const wide = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > 320.5);
+  const innermost = wide.filter(e => !wide.some(other => other !== e && e.contains(other)));
+  return [document.documentElement.scrollWidth,
+          innermost.slice(0, 5).map(e => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') || ''}">`)];
+}"""
+
+
 @pytest.fixture
 def check(html_checker):
-    """Check the page now showing: 0 axe violations (WCAG 2.2 AA) and 0 HTML errors."""
+    """Check the page now showing: 0 axe violations (WCAG 2.2 AA), 0 HTML errors, and no sideways
+    scrolling at 320 CSS pixels wide."""
     axe_source = AXE_JS.read_text()
 
     def check_page(page: Page) -> None:
@@ -115,6 +125,16 @@ def check(html_checker):
             for violation in result["violations"]
         ]
         assert violations == [], f"axe found problems on {page.url}:\n" + "\n".join(violations)
+
+        # WCAG 1.4.10 Reflow: on a phone 320 CSS pixels wide (or 1280 at 400 % zoom) the page
+        # never scrolls sideways; a wide table scrolls in its own box.
+        size = page.viewport_size
+        page.set_viewport_size({"width": 320, "height": size["height"]})
+        try:
+            width, wide = page.evaluate(TOO_WIDE_JS)
+        finally:
+            page.set_viewport_size(size)
+        assert width <= 320, f"{page.url} is {width} CSS pixels wide on a 320-pixel screen: " + ", ".join(wide)
 
         # The HTML the server sent for this page, as a browser first parsed it.
         html = last_document(page).text()
