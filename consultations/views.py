@@ -1,4 +1,5 @@
 import csv
+import functools
 import tempfile
 
 from crispy_forms.utils import render_crispy_form
@@ -24,7 +25,6 @@ from openpyxl import Workbook
 from forum_portal import fragments
 from forum_portal.audit.services import record_event
 from forum_portal.people.models import Organisation
-from forum_portal.people.rules import has_two_factor
 from forum_portal.people.services import spreadsheet_safe
 from forum_portal.people.views import PortalPermissionMixin
 
@@ -92,10 +92,6 @@ class ConsultationMixin(PortalPermissionMixin):
     object_permission = ""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            # Asked by the permission checks and by the layout: worked out once a request, as the
-            # dashboard does (it was three identical queries on the results page).
-            request.user._has_two_factor = has_two_factor(request.user)
         if self.permission_required and not self.has_permission():
             return self.handle_no_permission()
         self.consultation = selectors.consultation_for(request.user, kwargs["pk"], self.object_permission)
@@ -179,12 +175,9 @@ class ConsultationDetailView(TemplateView):
             context.update(self.page_context(pk))
             return context
 
-        loaded = {}
-
+        @functools.cache
         def page_context() -> dict:
-            if not loaded:
-                loaded.update(self.page_context(pk))  # a 404 here is raised, and nothing is kept
-            return loaded
+            return self.page_context(pk)  # a 404 here is raised, and nothing is kept
 
         title, content = fragments.render_many(
             [
@@ -811,7 +804,7 @@ class ResultsView(ConsultationMixin, TemplateView):
             if "themes" not in loaded:
                 loaded["themes"] = list(selectors.theme_counts(consultation))
                 if cacheable and theme is not None and theme not in {item.pk for item in loaded["themes"]}:
-                    raise _NotKept  # not a theme of this consultation: shown, never kept
+                    raise fragments.NotKept  # not a theme of this consultation: shown, never kept
             return loaded["themes"]
 
         def themes_html() -> str:
@@ -843,7 +836,7 @@ class ResultsView(ConsultationMixin, TemplateView):
         if cacheable:
             try:
                 html = fragments.render_many(counts + [_fragment(consultation, k, r) for k, r in parts.items()])
-            except _NotKept:
+            except fragments.NotKept:
                 cacheable = False
         if html is None:
             html = fragments.render_many(counts) + [render() for render in parts.values()]
@@ -899,10 +892,6 @@ class ResultsView(ConsultationMixin, TemplateView):
             request=self.request,
         )
         return cards + pages
-
-
-class _NotKept(Exception):
-    """What was asked is shown, but not kept in the cache."""
 
 
 class ThemeCreateView(ResultsView):

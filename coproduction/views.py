@@ -2,6 +2,7 @@
 answers 404 to anyone who may not see the page, so a private project's existence stays private."""
 
 import difflib
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -69,10 +70,9 @@ class ProjectListView(TemplateView):
             )
             return context
         context["projects"] = selectors.projects_visible_to(user)
-        if user.is_authenticated:
-            # Parent carers have no dashboard: what needs them next in their projects is shown here.
-            context["my_actions"] = selectors.actions_for(user)[:20]
-            context["my_documents"] = selectors.documents_awaiting_sign_off_by(user)[:20]
+        # Parent carers have no dashboard: what needs them next in their projects is shown here.
+        context["my_actions"] = selectors.actions_for(user)[:20]
+        context["my_documents"] = selectors.documents_awaiting_sign_off_by(user)[:20]
         return context
 
 
@@ -178,16 +178,13 @@ class ProjectDetailView(ProjectMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def visitor_page(self, slug: str) -> TemplateResponse:
-        loaded = {}
-
+        @functools.cache
         def page_context() -> dict:
-            if not loaded:
-                project = Project.objects.filter(slug=slug, visibility=Project.Visibility.PUBLIC).first()
-                if project is None:
-                    raise _NotForVisitors  # nothing is kept
-                self.project, self.member = project, None
-                loaded.update(self.overview_context({"project": project, "can_see_work": True, "can_work": False}))
-            return loaded
+            project = Project.objects.filter(slug=slug, visibility=Project.Visibility.PUBLIC).first()
+            if project is None:
+                raise _NotForVisitors  # nothing is kept
+            self.project, self.member = project, None
+            return self.overview_context({"project": project, "can_see_work": True, "can_work": False})
 
         def fragment(name, render) -> fragments.Fragment:
             return fragments.Fragment(f"coproduction:project:{slug}:visitor:{name}", "coproduction", render, 60)

@@ -44,6 +44,10 @@ class Fragment:
         return hashlib.sha256(self.variant.encode()).hexdigest()[:32] if self.variant else ""
 
 
+class NotKept(Exception):
+    """Raised by a fragment's render: what was asked is shown to this person, but not kept."""
+
+
 def _generation_key(source: str) -> str:
     return f"fragments:generation:{source}"
 

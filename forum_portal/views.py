@@ -13,7 +13,6 @@ from django.views.generic import TemplateView
 
 from forum_portal import fragments, ladder
 from forum_portal.celery import app as celery_app
-from forum_portal.people.rules import has_two_factor
 from forum_portal.people.views import PortalPermissionMixin
 
 
@@ -99,7 +98,6 @@ class DashboardView(PortalPermissionMixin, TemplateView):
         if user.is_authenticated:
             self.memberships = list(user.memberships.select_related("organisation"))
             user._organisations = {item.organisation_id: item.organisation.kind for item in self.memberships}
-        user._has_two_factor = has_two_factor(user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -1,5 +1,6 @@
 """Pages of the first rung. Views are thin: check, call one service or selector, show."""
 
+import functools
 import hashlib
 from urllib.parse import urlencode
 
@@ -117,12 +118,9 @@ class ArticleDetailView(TemplateView):
             context.update(self.article_context(kwargs["slug"]))
             return context
 
-        loaded = {}
-
+        @functools.cache
         def article_context() -> dict:
-            if not loaded:
-                loaded.update(self.article_context(kwargs["slug"]))
-            return loaded
+            return self.article_context(kwargs["slug"])
 
         easy_read = self.request.GET.get("version") == "easy-read"
         key = f"{self.kind}:{kwargs['slug']}:{'easy-read' if easy_read else 'standard'}"
@@ -196,14 +194,14 @@ class SearchView(TemplateView):
         def render() -> str:
             loaded.update(self.search_context())
             if loaded["form"].errors:
-                raise _NotKept  # a topic not in the list: shown beside the filter, not stored
+                raise fragments.NotKept  # a topic not in the list: shown beside the filter, not stored
             return render_to_string("information/_search_content.html", loaded)
 
         try:
             context["content"] = fragments.render_many(
                 [fragments.Fragment(f"information:search:{slot}", "information", render, CONTENT_SECONDS, variant)]
             )[0]
-        except _NotKept:
+        except fragments.NotKept:
             context.update(loaded)
         return context
 
@@ -214,10 +212,6 @@ class SearchView(TemplateView):
             data = form.cleaned_data
             results = selectors.search(data["q"], topic=data["topic"], audience=data["audience"])
         return {"form": form, "results": results, "query": self.request.GET.get("q", "")}
-
-
-class _NotKept(Exception):
-    """A page that must not be kept in the cache."""
 
 
 class AttachmentDownloadView(View):

@@ -1,3 +1,4 @@
+import functools
 from datetime import date
 
 from django.contrib import messages
@@ -112,12 +113,10 @@ class EventDetailView(TemplateView):
         context = super().get_context_data(**kwargs)
         if self.request.user.is_authenticated:
             return {**context, **self.page_context()}
-        loaded = {}
 
+        @functools.cache
         def page_context() -> dict:
-            if not loaded:
-                loaded.update(self.page_context())  # a draft is a 404 for visitors, and nothing is kept
-            return loaded
+            return self.page_context()  # a draft is a 404 for visitors, and nothing is kept
 
         key = f"participation:event:{self.kwargs['pk']}"
         title, content = fragments.render_many(

@@ -67,11 +67,14 @@ def needs_two_factor(user) -> bool:
 
 @rules.predicate
 def has_two_factor(user) -> bool:
+    """Has set up an authenticator app. Asked by permissions and by the layout: one query, once per
+    request-user object, like the memberships above."""
     if not user.is_authenticated:
         return False
-    # A page that asks many rungs' predicates about one person (the dashboard) works it out once.
     known = getattr(user, "_has_two_factor", None)
-    return known if known is not None else is_mfa_enabled(user)
+    if known is None:
+        known = user._has_two_factor = is_mfa_enabled(user)
+    return known
 
 
 is_signed_in = rules.is_authenticated

@@ -15,10 +15,9 @@ from playwright.sync_api import expect
 from forum_portal.notify.models import OutgoingEmail
 from information import services
 from information.models import Article
+from tests.e2e.accounts import sign_in
 from tests.factories import ForumStaffFactory, ParentCarerFactory
 from tests.factories.information import ServiceAtLocationFactory, TopicFactory
-from tests.factories.people import PASSWORD
-from tests.totp import totp_code
 
 pytestmark = pytest.mark.e2e
 
@@ -28,16 +27,6 @@ def next_midday() -> datetime.datetime:
     now = timezone.now().astimezone(ZoneInfo("Europe/London"))
     midday = now.replace(hour=12, minute=0, second=0, microsecond=0)
     return midday if midday > now else midday + datetime.timedelta(days=1)
-
-
-def sign_in(page, user, *, two_factor=False):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if two_factor:
-        page.get_by_label("Code").fill(totp_code(user.totp_secret))
-        page.get_by_role("button", name="Sign in").click()
 
 
 def sign_out(page):
@@ -51,7 +40,7 @@ def test_staff_publish_a_guide_and_a_parent_finds_follows_and_gets_the_digest(pa
     staff = ForumStaffFactory(full_name="Sam Okafor")
     parent = ParentCarerFactory(full_name="Jo Bennett")
 
-    sign_in(page, staff, two_factor=True)
+    sign_in(page, staff, code=True)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your account")
     page.goto("/dashboard/")
     expect(page.get_by_text("Every page is published and within its review date.")).to_be_visible()

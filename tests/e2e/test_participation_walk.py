@@ -12,23 +12,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from participation.models import Booking, Event, Interest, Opportunity, RepSeat
+from tests.e2e.accounts import sign_in
 from tests.factories.consultations import open_consultation
 from tests.factories.participation import ActivityFactory, EventFactory, GroupFactory, OpportunityFactory
-from tests.factories.people import PASSWORD, ForumStaffFactory, OrganisationFactory, ParentCarerFactory
-from tests.totp import totp_code
+from tests.factories.people import ForumStaffFactory, OrganisationFactory, ParentCarerFactory
 
 pytestmark = pytest.mark.e2e
-
-
-def sign_in(page, user, *, code=False):
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if code:
-        page.get_by_label("Code").fill(totp_code(user.totp_secret))
-        page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
 
 
 def new_page(browser, live_server):

@@ -279,7 +279,7 @@ def test_manage_list_query_count_does_not_grow(client, django_assert_num_queries
     client.force_login(staff)
 
     # session, user, memberships, two-factor, count, page with owners, the navigation's permission
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(reverse("information:article-manage"))
     assert len(response.context["page_obj"].object_list) == count
 
@@ -291,7 +291,7 @@ def test_staff_topic_list_query_count_does_not_grow(client, django_assert_num_qu
     client.force_login(ForumStaffFactory())
 
     # session, user, memberships, two-factor, topics with their counts, the navigation's permission
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get(reverse("information:topic-manage"))
     assert [topic.published_count for topic in response.context["topics"]] == [1] * count
     assert response.content.decode().count(">Change<span") == count

@@ -84,7 +84,7 @@ def test_group_manage_page_queries(staff_client, django_assert_num_queries, coun
     for _ in range(count):
         GroupMember.objects.create(group=group, user=ParentCarerFactory())
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = staff_client.get(reverse("participation:group-manage", args=[group.pk]))
 
     assert f"Members ({count})" in response.content.decode()
@@ -94,7 +94,7 @@ def test_group_manage_page_queries(staff_client, django_assert_num_queries, coun
 def test_staff_group_list_queries(staff_client, django_assert_num_queries, count):
     GroupFactory.create_batch(count)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("participation:group-manage-list"))
 
     assert response.content.decode().count("Short breaks working group") == count

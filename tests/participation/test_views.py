@@ -323,7 +323,7 @@ def test_staff_event_list_queries(staff_client, django_assert_num_queries, count
     for _ in range(count):
         BookingFactory(event=EventFactory())
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("participation:event-manage-list"))
 
     assert response.content.decode().count("1 of 10") == count
@@ -335,7 +335,7 @@ def test_event_manage_page_queries(staff_client, django_assert_num_queries, coun
     BookingFactory.create_batch(count, event=event)
     BookingFactory.create_batch(count, event=event, status="waitlisted")
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(6):
         response = staff_client.get(reverse("participation:event-manage", args=[event.pk]))
 
     assert f"Booked ({count})" in response.content.decode()
@@ -348,7 +348,7 @@ def test_attendance_form_queries_do_not_grow(staff_client, django_assert_num_que
     BookingFactory.create_batch(count, event=event)
     BookingFactory(event=event, status="waitlisted")
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = staff_client.get(reverse("participation:event-attendance", args=[event.pk]))
 
     assert response.content.decode().count('name="attended"') == count
@@ -562,7 +562,7 @@ def test_opportunity_manage_page_queries(staff_client, django_assert_num_queries
     opportunity = OpportunityFactory()
     InterestFactory.create_batch(count, opportunity=opportunity)
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = staff_client.get(reverse("participation:opportunity-manage", args=[opportunity.pk]))
 
     assert response.content.decode().count("I have sat on a school panel before.") == count
@@ -572,7 +572,7 @@ def test_opportunity_manage_page_queries(staff_client, django_assert_num_queries
 def test_staff_opportunity_list_queries(staff_client, django_assert_num_queries, count):
     OpportunityFactory.create_batch(count)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("participation:opportunity-manage-list"))
 
     assert response.content.decode().count("Parent rep for board") == count
@@ -674,7 +674,7 @@ def test_a_meeting_before_the_term_is_refused_next_to_its_date_and_the_text_kept
 def test_activity_list_queries(staff_client, django_assert_num_queries, count):
     ActivityFactory.create_batch(count)
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = staff_client.get(reverse("participation:activity-list"))
 
     assert response.content.decode().count("Workshop ") == count
@@ -735,7 +735,7 @@ def test_report_queries_do_not_grow(staff_client, django_assert_num_queries, cou
     for n in range(count):
         ActivityFactory(organisation=OrganisationFactory(name=f"Partner {n}"), parent_carers_involved=6, hours=2)
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = staff_client.get(reverse("participation:report"))
 
     rows = read_page(response.content.decode()).tables["Activities by organisation"]
