@@ -52,6 +52,7 @@ def portal_env(database: str, static_root: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=f"{POSTGRES}/{database}",
         BENCH_FLOOR_PAGE="1",
+        FRAGMENT_CACHE_URL=REDIS,  # as in production: page fragments in Redis
         STATIC_ROOT=static_root,
         LOG_LEVEL="WARNING",
     )

@@ -10,21 +10,33 @@ a new generation for that app: pages, the admin, imports and demo data all chang
 ORM, so one receiver sees them all. ``QuerySet.update()`` sends no signal: services that use it call
 ``changed(source)`` themselves. The timeout bounds what changes with the clock alone (a consultation
 closing at noon leaves the home page's "open now" within the timeout).
+
+The fragments' cache is ``caches["fragments"]``: Redis in production, the database cache otherwise
+(settings). The database cache is written in the same transaction as the change, so the new
+generation appears with the committed data. Redis is written at once, before the commit: the
+generation is started again when the transaction commits, so a page rendered meanwhile, from the
+data as it was, is not kept. If the cache cannot be reached, pages are rendered afresh and nothing
+is kept; a change made then cannot start its generation, so what was kept before shows for at most
+its timeout once the cache is back.
 """
 
 import contextlib
 import hashlib
+import logging
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.safestring import SafeString, mark_safe
+from redis.exceptions import RedisError
 
+logger = logging.getLogger(__name__)
 _WATCHED: set[str] = set()
 
 
@@ -63,7 +75,11 @@ def watch(*sources: str) -> None:
 
 def changed(*sources: str) -> None:
     """Start a new generation: every fragment of these sources rendered so far is stale."""
-    cache.set_many({_generation_key(source): uuid.uuid4().hex for source in sources}, None)
+    try:
+        caches["fragments"].set_many({_generation_key(source): uuid.uuid4().hex for source in sources}, None)
+    except RedisError:
+        # The change itself stands: what was kept shows for at most its timeout once Redis is back.
+        logger.warning("Redis is unavailable: cached fragments of %s may show old data", ", ".join(sources))
 
 
 def render_many(fragments: list[Fragment]) -> list[SafeString]:
@@ -71,14 +87,22 @@ def render_many(fragments: list[Fragment]) -> list[SafeString]:
 
     One cache query when every fragment is current.
     """
+    cache = caches["fragments"]
     sources = sorted({fragment.source for fragment in fragments})
-    found = cache.get_many([_generation_key(source) for source in sources] + [_fragment_key(f.key) for f in fragments])
+    try:
+        found = cache.get_many(
+            [_generation_key(source) for source in sources] + [_fragment_key(f.key) for f in fragments]
+        )
+    except RedisError:
+        logger.warning("Redis is unavailable: fragments are rendered afresh, and not kept")
+        return [mark_safe(str(fragment.render())) for fragment in fragments]  # noqa: S308 - our own templates
     generations = {source: found.get(_generation_key(source)) for source in sources}
     missing = [source for source, generation in generations.items() if generation is None]
     if missing:
         # No generation yet (a new cache, or one culled): start one, so what is rendered now is kept.
         new = {source: uuid.uuid4().hex for source in missing}
-        cache.set_many({_generation_key(source): token for source, token in new.items()}, None)
+        with contextlib.suppress(RedisError):  # gone since the read: this page is rendered, not kept
+            cache.set_many({_generation_key(source): token for source, token in new.items()}, None)
         generations.update(new)
     html = []
     for fragment in fragments:
@@ -92,7 +116,8 @@ def render_many(fragments: list[Fragment]) -> list[SafeString]:
         rendered = str(fragment.render())
         # What changes next in this transaction must start a new generation again.
         getattr(_started, "markers", {}).pop(fragment.source, None)
-        cache.set(_fragment_key(fragment.key), (generation, rendered), fragment.timeout)
+        with contextlib.suppress(RedisError):
+            cache.set(_fragment_key(fragment.key), (generation, rendered), fragment.timeout)
         html.append(mark_safe(rendered))  # noqa: S308 - rendered by our own templates
     return html
 
@@ -122,13 +147,15 @@ def _model_changed(sender, **kwargs) -> None:
         marker = markers.get(label)
         if marker is not None and any(callback is marker for _ids, callback, _robust in connection.run_on_commit):
             return
-        markers[label] = marker = partial(_forget_marker, label)
+        markers[label] = marker = partial(_committed, label)
         transaction.on_commit(marker)
     changed(label)
 
 
-def _forget_marker(label: str) -> None:
+def _committed(label: str) -> None:
     getattr(_started, "markers", {}).pop(label, None)
+    if not isinstance(caches["fragments"], DatabaseCache):
+        changed(label)  # Redis: what was rendered before the commit, from the old data, is not kept
 
 
 def _m2m_changed(sender, action, instance, **kwargs) -> None:

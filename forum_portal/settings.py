@@ -128,6 +128,19 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     }
 }
+# Rendered page fragments (forum_portal/fragments.py) are read on almost every public page. In Redis
+# (FRAGMENT_CACHE_URL, a database of its own: production) a visitor's page asks PostgreSQL nothing;
+# without it they share the database cache. Short timeouts: with Redis away, pages are rendered
+# afresh at once instead of waiting for it.
+FRAGMENT_CACHE_URL = env("FRAGMENT_CACHE_URL", default="")
+if FRAGMENT_CACHE_URL:
+    CACHES["fragments"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": FRAGMENT_CACHE_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+else:
+    CACHES["fragments"] = CACHES["default"]
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- People and sign-in -------------------------------------------------------------------------

@@ -266,6 +266,7 @@ def portal_env(*, email_url: str = "consolemail://") -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=f"{CLUSTER.url}/{DATABASE}",
         REDIS_URL=BROKER.url,
+        FRAGMENT_CACHE_URL=BROKER.url.removesuffix("/0") + "/1",  # as in production: a database of its own
         CELERY_QUEUE=QUEUE,
         EMAIL_URL=email_url,
         STATIC_ROOT=str(OUT / "static"),
@@ -767,8 +768,9 @@ def as_of_a_later_sweep():
 
 
 def drill_redis(accounts: dict) -> dict:
-    """The broker, the drills' own redis-server, is stopped while parent carers read pages, send
-    their answers (each queues a receipt) and ask for password resets; then it is started again
+    """The drills' own redis-server (the broker, and the page fragments' cache) is stopped while
+    parent carers and visitors read pages, parents send their answers (each queues a receipt) and
+    visitors ask for password resets; then it is started again
     (empty, as after a crash) and the outbox sweeper runs, as beat runs it every minute. Then each
     parent sends once more, with the broker back. Every one of those emails must reach the SMTP
     sink exactly once."""
@@ -799,6 +801,8 @@ def drill_redis(accounts: dict) -> dict:
             log: list[dict] = []
             sends.append((browser.answer(consultation, log), log[-1]["seconds"]))
             visitor = Browser(base)
+            for page in ("/", "/information/guides/", "/consultations/"):
+                pages.append(visitor.request(page))  # their fragments are kept in Redis too
             visitor.request("/accounts/password/reset/")
             resets.append(visitor.request("/accounts/password/reset/", {"email": account["email"]}))
         away = OutgoingEmail.objects.filter(pk__gte=first_new)

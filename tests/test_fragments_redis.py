@@ -1,0 +1,97 @@
+"""Fragments kept in Redis, as production keeps them (FRAGMENT_CACHE_URL): a visitor's page asks the
+database nothing, a change shows at once (again after its transaction commits), and with Redis away
+pages are rendered afresh rather than failing."""
+
+import os
+import uuid
+
+import pytest
+import redis
+from django.db import transaction
+from django.urls import reverse
+
+from forum_portal import fragments
+from tests.factories.information import PublishedArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+REDIS_URL = os.environ.get("REDIS_URL", "")
+
+
+def fragments_in(settings, location: str, prefix: str) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": prefix,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+
+
+@pytest.fixture
+def redis_fragments(settings):
+    if not REDIS_URL:
+        pytest.skip("needs Redis: set REDIS_URL")
+    prefix = f"test-fragments-{uuid.uuid4().hex}"  # each test its own keys, whichever process runs it
+    fragments_in(settings, REDIS_URL, prefix)
+    yield
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture
+def redis_away(settings):
+    fragments_in(settings, "redis://127.0.0.1:1/0", "test-away")  # nothing listens on port 1
+
+
+def test_a_visitors_page_kept_in_redis_asks_the_database_nothing(redis_fragments, client, django_assert_num_queries):
+    PublishedArticleFactory(title="Getting an EHCP")
+    client.get(reverse("information:guide-list"))
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("information:guide-list"))
+
+    assert "Getting an EHCP" in response.content.decode()
+
+
+def test_a_change_shows_at_once(redis_fragments, client):
+    client.get(reverse("information:guide-list"))
+
+    PublishedArticleFactory(title="Short breaks explained")
+
+    assert "Short breaks explained" in client.get(reverse("information:guide-list")).content.decode()
+
+
+def test_what_was_rendered_from_the_old_data_before_a_commit_is_not_kept(
+    redis_fragments, django_capture_on_commit_callbacks
+):
+    # Redis sees the new generation before the transaction commits: another request in between
+    # renders from the data as it was, and must not have that kept once the change is committed.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        PublishedArticleFactory()
+        assert fragments.render("test:race", lambda: "old data", source="information") == "old data"
+
+    assert fragments.render("test:race", lambda: "new data", source="information") == "new data"
+
+
+def test_with_redis_away_pages_are_rendered_afresh_and_changes_are_saved(redis_away, client):
+    calls = []
+
+    def render():
+        calls.append(1)
+        return "<p>fresh</p>"
+
+    assert fragments.render("test:away", render, source="information") == "<p>fresh</p>"
+    assert fragments.render("test:away", render, source="information") == "<p>fresh</p>"
+    assert len(calls) == 2
+
+    PublishedArticleFactory(title="Travel assistance")  # starting a generation fails; the save stands
+
+    response = client.get(reverse("information:guide-list"))
+    assert response.status_code == 200
+    assert "Travel assistance" in response.content.decode()
+    assert client.get(reverse("home")).status_code == 200
