@@ -62,15 +62,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     def has_perm(self, perm, obj=None):
-        """Django gives an active superuser every permission before any rule is asked, the rule
-        that asks for two-factor sign-in included. Until a forum admin has set up two-factor
-        sign-in, the portal's permissions (the rules) are asked of them like anyone else, so its
-        officer and staff pages send them to set it up; the Django admin asks for it itself."""
-        if self.is_active and self.is_superuser and rules.perm_exists(perm):
-            from .rules import has_two_factor  # the rules import this module
+        """The portal's permissions (the rules) are answered by the rules alone for everyone who
+        cannot enter the Django admin. Model permissions (groups, per-user) are the admin site's:
+        asking the database for them cost two queries on a page each time a rule said no, and a
+        stray one must not open a portal page.
 
-            if not has_two_factor(self):
+        Django gives an active superuser every permission before any rule is asked, the rule that
+        asks for two-factor sign-in included. Until a forum admin has set up two-factor sign-in,
+        the rules are asked of them like anyone else, so the portal's officer and staff pages send
+        them to set it up; the Django admin asks for it itself."""
+        if rules.perm_exists(perm):
+            if not self.is_staff and not self.is_superuser:
                 return rules.has_perm(perm, self, obj)
+            if self.is_active and self.is_superuser:
+                from .rules import has_two_factor  # the rules import this module
+
+                if not has_two_factor(self):
+                    return rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
 
 

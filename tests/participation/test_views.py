@@ -454,7 +454,7 @@ def test_group_page_queries(client, parent, django_assert_num_queries, count):
         seat = RepSeatFactory(group=group)
         seat.reports.create(meeting_on=timezone.localdate(), took_in="a", decided="b", report_back="c")
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(group.get_absolute_url())
 
     assert response.content.decode().count("What was decided") == count
@@ -591,7 +591,7 @@ def test_my_involvement_queries(client, parent, django_assert_num_queries, count
         sent_response(parent, closed_consultation())
         TopicSubscription.objects.create(user=parent, topic=TopicFactory())
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("participation:involvement"))
 
     content = response.content.decode()

@@ -271,7 +271,7 @@ def test_the_downloads_page_queries_do_not_grow_with_downloads(client, django_as
     client.force_login(user)
     client.get(reverse("people:data-export"))  # the session is loaded once before counting
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(4):
         response = client.get(reverse("people:data-export"))
 
     assert len(response.context["exports"]) == count

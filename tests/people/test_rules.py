@@ -1,7 +1,7 @@
 """Who is who, as a matrix of people against predicates and permissions."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 
 from forum_portal.people.models import Organisation
 from forum_portal.people.rules import is_forum_staff, is_officer, is_officer_of, is_parent_carer, needs_two_factor
@@ -87,3 +87,15 @@ def test_forum_organisation_is_not_a_partner_for_is_officer_of(people):
     forum = Organisation.objects.get(kind=Organisation.Kind.FORUM)
 
     assert is_officer_of(people["staff"], forum) is False
+
+
+def test_a_model_permission_given_in_the_admin_opens_no_portal_page_and_stays_for_the_admin_site():
+    """Groups and per-user permissions are the Django admin's. Someone who cannot enter it gets no
+    portal permission from one; a forum admin (is_staff) keeps it for the admin site."""
+    add_consultation = Permission.objects.get(content_type__app_label="consultations", codename="add_consultation")
+    parent, admin_staff = ParentCarerFactory(), UserFactory(is_staff=True)
+    for person in (parent, admin_staff):
+        person.user_permissions.add(add_consultation)
+        person = type(person).objects.get(pk=person.pk)  # a fresh object: Django keeps permissions on it
+
+        assert person.has_perm("consultations.add_consultation") is person.is_staff
