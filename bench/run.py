@@ -147,6 +147,7 @@ def main() -> None:
             database = f"portal_bench_{scale}"
             psql(f"DROP DATABASE IF EXISTS {database}")
             psql(f"CREATE DATABASE {database}")
+            empty_redis()  # no page fragment of the other scale's data
             env = portal_env(database, static_root)
             manage(env, "migrate", "--noinput")
             manage(env, "createcachetable")
