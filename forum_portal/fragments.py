@@ -75,6 +75,14 @@ def watch(*sources: str) -> None:
 
 def changed(*sources: str) -> None:
     """Start a new generation: every fragment of these sources rendered so far is stale."""
+    _start_generations(sources)
+    if not isinstance(caches["fragments"], DatabaseCache) and transaction.get_connection().in_atomic_block:
+        # Redis sees this before the commit: a page rendered meanwhile, from the data as it was,
+        # must not be kept under the new generation.
+        transaction.on_commit(partial(_start_generations, sources))
+
+
+def _start_generations(sources) -> None:
     try:
         caches["fragments"].set_many({_generation_key(source): uuid.uuid4().hex for source in sources}, None)
     except RedisError:
@@ -147,15 +155,13 @@ def _model_changed(sender, **kwargs) -> None:
         marker = markers.get(label)
         if marker is not None and any(callback is marker for _ids, callback, _robust in connection.run_on_commit):
             return
-        markers[label] = marker = partial(_committed, label)
+        markers[label] = marker = partial(_forget_marker, label)
         transaction.on_commit(marker)
     changed(label)
 
 
-def _committed(label: str) -> None:
+def _forget_marker(label: str) -> None:
     getattr(_started, "markers", {}).pop(label, None)
-    if not isinstance(caches["fragments"], DatabaseCache):
-        changed(label)  # Redis: what was rendered before the commit, from the old data, is not kept
 
 
 def _m2m_changed(sender, action, instance, **kwargs) -> None:

@@ -95,3 +95,15 @@ def test_with_redis_away_pages_are_rendered_afresh_and_changes_are_saved(redis_a
     assert response.status_code == 200
     assert "Travel assistance" in response.content.decode()
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_generation_started_by_a_service_inside_a_transaction_is_started_again_on_commit(
+    redis_fragments, django_capture_on_commit_callbacks
+):
+    # Services that change rows with update() (anonymising a deleted person's answers) call
+    # changed() themselves, inside the transaction of the deletion.
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        fragments.changed("consultations")
+        assert fragments.render("test:service", lambda: "their name", source="consultations") == "their name"
+
+    assert fragments.render("test:service", lambda: "anonymised", source="consultations") == "anonymised"

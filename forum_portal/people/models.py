@@ -62,23 +62,21 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
     def has_perm(self, perm, obj=None):
-        """The portal's permissions (the rules) are answered by the rules alone for everyone who
-        cannot enter the Django admin. Model permissions (groups, per-user) are the admin site's:
-        asking the database for them cost two queries on a page each time a rule said no, and a
-        stray one must not open a portal page.
+        """The portal's permissions (the rules) are answered by the rules alone, except for a forum
+        admin (``is_staff`` or a superuser) who has set up two-factor sign-in.
 
-        Django gives an active superuser every permission before any rule is asked, the rule that
-        asks for two-factor sign-in included. Until a forum admin has set up two-factor sign-in,
-        the rules are asked of them like anyone else, so the portal's officer and staff pages send
-        them to set it up; the Django admin asks for it itself."""
+        Model permissions (groups, per-user) belong to the Django admin site, which only such an
+        admin enters: for anyone else they must not open a portal page (a rule that asks for
+        two-factor sign-in included), and asking the database for them cost two queries each time
+        a rule said no. Django gives an active superuser every permission before any rule is asked;
+        until they have set up two-factor sign-in the rules are asked of them like anyone else, so
+        the portal's officer and staff pages send them to set it up."""
         if rules.perm_exists(perm):
-            if not self.is_staff and not self.is_superuser:
-                return rules.has_perm(perm, self, obj)
-            if self.is_active and self.is_superuser:
-                from .rules import has_two_factor  # the rules import this module
+            from .rules import has_two_factor  # the rules import this module
 
-                if not has_two_factor(self):
-                    return rules.has_perm(perm, self, obj)
+            admin = self.is_active and (self.is_staff or self.is_superuser)
+            if not (admin and has_two_factor(self)):
+                return rules.has_perm(perm, self, obj)
         return super().has_perm(perm, obj)
 
 

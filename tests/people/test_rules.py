@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from forum_portal.people.models import Organisation
 from forum_portal.people.rules import is_forum_staff, is_officer, is_officer_of, is_parent_carer, needs_two_factor
 from tests.factories import ForumStaffFactory, OfficerFactory, OrganisationFactory, ParentCarerFactory, UserFactory
+from tests.factories.people import activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -91,11 +92,15 @@ def test_forum_organisation_is_not_a_partner_for_is_officer_of(people):
 
 def test_a_model_permission_given_in_the_admin_opens_no_portal_page_and_stays_for_the_admin_site():
     """Groups and per-user permissions are the Django admin's. Someone who cannot enter it gets no
-    portal permission from one; a forum admin (is_staff) keeps it for the admin site."""
-    add_consultation = Permission.objects.get(content_type__app_label="consultations", codename="add_consultation")
-    parent, admin_staff = ParentCarerFactory(), UserFactory(is_staff=True)
-    for person in (parent, admin_staff):
-        person.user_permissions.add(add_consultation)
-        person = type(person).objects.get(pk=person.pk)  # a fresh object: Django keeps permissions on it
+    portal permission from one, nor does an admin without two-factor sign-in; a forum admin
+    (is_staff) with it keeps it for the admin site."""
+    add_article = Permission.objects.get(content_type__app_label="information", codename="add_article")
+    parent, admin_without_code, admin = ParentCarerFactory(), UserFactory(is_staff=True), UserFactory(is_staff=True)
+    activate_totp(admin)
+    allowed = {}
+    for person in (parent, admin_without_code, admin):
+        person.user_permissions.add(add_article)
+        fresh = type(person).objects.get(pk=person.pk)  # Django keeps what it read of permissions on the object
+        allowed[person] = fresh.has_perm("information.add_article")  # a rule: forum staff with two-factor
 
-        assert person.has_perm("consultations.add_consultation") is person.is_staff
+    assert allowed == {parent: False, admin_without_code: False, admin: True}
