@@ -770,10 +770,9 @@ def as_of_a_later_sweep():
 def drill_redis(accounts: dict) -> dict:
     """The drills' own redis-server (the broker, and the page fragments' cache) is stopped while
     parent carers and visitors read pages, parents send their answers (each queues a receipt) and
-    visitors ask for password resets; then it is started again
-    (empty, as after a crash) and the outbox sweeper runs, as beat runs it every minute. Then each
-    parent sends once more, with the broker back. Every one of those emails must reach the SMTP
-    sink exactly once."""
+    visitors ask for password resets; then it is started again (empty, as after a crash) and the
+    outbox sweeper runs, as beat runs it every minute. Then each parent sends once more, with the
+    broker back. Every one of those emails must reach the SMTP sink exactly once."""
     from forum_portal.notify.models import OutgoingEmail
     from forum_portal.notify.services import sweep_outbox
 

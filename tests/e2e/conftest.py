@@ -1,8 +1,8 @@
 """Browser tests: real Chromium, driven by Playwright, against a live server.
 
 Every page a test visits is checked with ``check(page)``: axe-core for WCAG 2.2 AA, the Nu HTML
-checker for valid HTML, and reflow at 320 CSS pixels. Adding a page to the checks is that one line after the visit. The
-``browser`` and ``page`` fixtures come from ``tests/browser.py``.
+checker for valid HTML, and reflow at 320 CSS pixels. Adding a page to the checks is that one line
+after the visit. The ``browser`` and ``page`` fixtures come from ``tests/browser.py``.
 """
 
 import json
