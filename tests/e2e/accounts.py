@@ -1,5 +1,7 @@
 """Signing in through the real sign-in pages, the way a person does, for the browser walks."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.factories.people import PASSWORD
@@ -15,4 +17,10 @@ def sign_in(page, user, *, code=False):
     if code:
         page.get_by_label("Code").fill(totp_code(user.totp_secret))
         page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
+    signed_in(page)
+
+
+def signed_in(page):
+    """Wait until the sign-in (and its code) has been accepted and the next page has loaded, so the
+    next step does not cut it short."""
+    expect(page).not_to_have_url(re.compile(r"/accounts/(login|2fa/authenticate)/"))

@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from consultations.models import Consultation, Response
 from forum_portal.audit.models import AuditEvent
 from forum_portal.notify.models import OutgoingEmail
+from tests.e2e.accounts import signed_in
 from tests.factories import ForumStaffFactory, OfficerFactory, OrganisationFactory, ParentCarerFactory
 from tests.factories.people import PASSWORD
 from tests.totp import totp_code
@@ -48,6 +49,7 @@ def sign_in(page, user, check, *, code=True):
         check(page)
         page.get_by_label("Code").fill(totp_code(user.totp_secret))
         page.get_by_role("button", name="Sign in").click()
+    signed_in(page)
 
 
 def fill_date(page, legend, day):
