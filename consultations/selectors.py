@@ -2,12 +2,14 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from statistics import median
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from forum_portal import fragments
 from forum_portal.people.models import AgeBand, NeedCategory, Organisation
 
 from .models import Answer, Consultation, LocalOfferComment, Phase, Question, Reply, ReplyItem, Response, Theme
@@ -31,14 +33,17 @@ def public_consultations(*, phase: str = "", organisation: str = "", topic: str 
 def consultation_for(user, pk: int, perm: str) -> Consultation:
     """The consultation if ``user`` has ``perm`` on it; 404 otherwise, so that what someone may not
     see does not even seem to exist. The reply comes along: the status line of a closed one shows
-    its state."""
-    try:
-        consultation = Consultation.objects.select_related("organisation", "reply").get(pk=pk)
-    except Consultation.DoesNotExist:
-        raise Http404 from None
-    if not user.has_perm(perm, consultation):
+    its state. The row is kept while nothing in consultations or people (its organisation) changes."""
+    consultation = fragments.kept(
+        f"consultation:{pk}", partial(_consultation_row, pk), sources=("consultations", "people")
+    )
+    if consultation is None or not user.has_perm(perm, consultation):
         raise Http404
     return consultation
+
+
+def _consultation_row(pk):
+    return Consultation.objects.select_related("organisation", "reply").filter(pk=pk).first()
 
 
 def consultations_of(user) -> QuerySet:

@@ -1,4 +1,5 @@
-"""Rendered HTML fragments kept in the portal's cache, and never served after what they show changed.
+"""Rendered HTML fragments kept in the portal's cache, and never served after what they show changed;
+and, where the cache is Redis, rows read on every page (``kept``) under the same rule.
 
 A fragment belongs to a *source*, the label of the app whose data it shows ("information"). Each
 source has a generation, a random token in the cache. A fragment is stored with the generation it
@@ -28,6 +29,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
@@ -37,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 _WATCHED: set[str] = set()
 
 
@@ -104,14 +107,7 @@ def render_many(fragments: list[Fragment]) -> list[SafeString]:
     except RedisError:
         logger.warning("Redis is unavailable: fragments are rendered afresh, and not kept")
         return [mark_safe(str(fragment.render())) for fragment in fragments]  # noqa: S308 - our own templates
-    generations = {source: found.get(_generation_key(source)) for source in sources}
-    missing = [source for source, generation in generations.items() if generation is None]
-    if missing:
-        # No generation yet (a new cache, or one culled): start one, so what is rendered now is kept.
-        new = {source: uuid.uuid4().hex for source in missing}
-        with contextlib.suppress(RedisError):  # gone since the read: this page is rendered, not kept
-            cache.set_many({_generation_key(source): token for source, token in new.items()}, None)
-        generations.update(new)
+    generations = _current_generations(cache, sources, found)
     html = []
     for fragment in fragments:
         stored = found.get(_fragment_key(fragment.key))
@@ -132,6 +128,58 @@ def render_many(fragments: list[Fragment]) -> list[SafeString]:
 
 def render(key: str, render: Callable[[], str], *, source: str, timeout: int = 60) -> SafeString:
     return render_many([Fragment(key, source, render, timeout)])[0]
+
+
+def kept(
+    key: str,
+    load: Callable[[], T],
+    *,
+    sources: tuple[str, ...],
+    timeout: int = 60,
+    before_keeping: Callable[[T], object] | None = None,
+) -> T:
+    """What ``load`` returns (rows from the database, not HTML), kept while none of ``sources``
+    changes. ``None`` is never kept. ``before_keeping`` works out what is kept with the value
+    (answers the pages would otherwise ask the database for each time).
+
+    Only where the fragments are in Redis: kept in the database cache, a row would cost the query
+    it saves, so there ``load`` simply runs. Who is signed in and what they may open come from here
+    (people/backends.py), so a value loaded inside a transaction is shown but not kept: it may hold
+    a change that the transaction rolls back. Requests run outside one (no ATOMIC_REQUESTS).
+    """
+    cache = caches["fragments"]
+    if isinstance(cache, DatabaseCache):
+        return load()
+    try:
+        found = cache.get_many([_generation_key(source) for source in sources] + [_fragment_key(key)])
+    except RedisError:
+        logger.warning("Redis is unavailable: %s is read from the database", key)
+        return load()
+    generations = _current_generations(cache, sources, found)
+    token = ":".join(generations[source] for source in sources)
+    stored = found.get(_fragment_key(key))
+    if stored is not None and stored[0] == token:
+        return stored[1]
+    value = load()
+    if value is not None and not transaction.get_connection().in_atomic_block:
+        if before_keeping is not None:
+            before_keeping(value)
+        with contextlib.suppress(RedisError):
+            cache.set(_fragment_key(key), (token, value), timeout)
+    return value
+
+
+def _current_generations(cache, sources, found: dict) -> dict[str, str]:
+    """Each source's generation, as read in ``found``; a source with none yet (a new cache, or one
+    culled) is given one, so that what is rendered or loaded now can be kept."""
+    generations = {source: found.get(_generation_key(source)) for source in sources}
+    missing = [source for source, generation in generations.items() if generation is None]
+    if missing:
+        new = {source: uuid.uuid4().hex for source in missing}
+        with contextlib.suppress(RedisError):  # gone since the read: shown now, not kept
+            cache.set_many({_generation_key(source): token for source, token in new.items()}, None)
+        generations.update(new)
+    return generations
 
 
 # Per thread: the source whose new generation this transaction has already started, with the marker

@@ -143,15 +143,17 @@ if FRAGMENT_CACHE_URL:
     }
 else:
     CACHES["fragments"] = CACHES["default"]
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are in the database; with FRAGMENT_CACHE_URL they are read through Redis (sessions.py).
+SESSION_ENGINE = "forum_portal.sessions"
 
 # --- People and sign-in -------------------------------------------------------------------------
 
 AUTH_USER_MODEL = "people.User"
+# Django's and allauth's, keeping who is signed in where the fragments are in Redis (people/backends.py).
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "forum_portal.people.backends.ModelBackend",
+    "forum_portal.people.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -37,7 +37,7 @@ def signed_in_session(user: User) -> str:
     itself is limited to 30 a minute per address, and every simulated person shares one."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "forum_portal.people.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key

@@ -2,11 +2,7 @@
 database nothing, a change shows at once (again after its transaction commits), and with Redis away
 pages are rendered afresh rather than failing."""
 
-import os
-import uuid
-
 import pytest
-import redis
 from django.db import transaction
 from django.urls import reverse
 
@@ -14,38 +10,6 @@ from forum_portal import fragments
 from tests.factories.information import PublishedArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
-
-def fragments_in(settings, location: str, prefix: str) -> None:
-    settings.CACHES = {
-        **settings.CACHES,
-        "fragments": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": location,
-            "KEY_PREFIX": prefix,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        },
-    }
-
-
-@pytest.fixture
-def redis_fragments(settings):
-    if not REDIS_URL:
-        pytest.skip("needs Redis: set REDIS_URL")
-    prefix = f"test-fragments-{uuid.uuid4().hex}"  # each test its own keys, whichever process runs it
-    fragments_in(settings, REDIS_URL, prefix)
-    yield
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
-
-
-@pytest.fixture
-def redis_away(settings):
-    fragments_in(settings, "redis://127.0.0.1:1/0", "test-away")  # nothing listens on port 1
 
 
 def test_a_visitors_page_kept_in_redis_asks_the_database_nothing(redis_fragments, client, django_assert_num_queries):

@@ -10,7 +10,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from .models import Organisation
 
 
-def _organisations(user) -> dict[int, str]:
+def organisations(user) -> dict[int, str]:
     """The kind of each organisation the person belongs to, by its id: one query, once per
     request-user object, answers every question below about the person."""
     if not user.is_authenticated:
@@ -23,7 +23,7 @@ def _organisations(user) -> dict[int, str]:
 
 
 def _membership_kinds(user) -> set[str]:
-    return set(_organisations(user).values())
+    return set(organisations(user).values())
 
 
 @rules.predicate
@@ -51,7 +51,7 @@ def is_officer_of(user, organisation) -> bool:
     """A member of this particular partner organisation."""
     if organisation is None or not user.is_authenticated or organisation.is_forum:
         return False
-    return organisation.pk in _organisations(user)
+    return organisation.pk in organisations(user)
 
 
 @rules.predicate
