@@ -82,7 +82,7 @@ def changed(*sources: str) -> None:
     if not isinstance(caches["fragments"], DatabaseCache) and transaction.get_connection().in_atomic_block:
         # Redis sees this before the commit: a page rendered meanwhile, from the data as it was,
         # must not be kept under the new generation.
-        transaction.on_commit(partial(_start_generations, sources))
+        transaction.on_commit(partial(_start_generations, sources), robust=True)  # whatever ran before it
 
 
 def _start_generations(sources) -> None:

@@ -68,6 +68,22 @@ def test_signing_out_counts_at_once(redis_fragments, officer, results):
     assert response.url.startswith(reverse("account_login"))
 
 
+def test_a_page_that_read_the_session_just_before_sign_out_cannot_put_it_back(redis_fragments, officer, results):
+    client = signed_in(officer)
+    session_key = client.cookies["sessionid"].value
+    slower_page = sessions.SessionStore(session_key)
+    row = slower_page._get_session_from_db()  # read, not yet kept in Redis, when sign-out comes
+
+    client.post(reverse("account_logout"))
+    slower_page._keep(slower_page.decode(row.session_data), 60, replace=False)
+
+    copy = Client()
+    copy.cookies["sessionid"] = session_key
+    response = copy.get(results)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
 def test_a_removed_membership_counts_at_once(redis_fragments, officer, results):
     client = signed_in(officer)
     assert client.get(results).status_code == 200
