@@ -309,10 +309,10 @@ def sweep_closing_soon() -> dict:
 
     among = Consultation.objects.filter(title__startswith=REMINDERS_TITLE)
     first = among.order_by("closes_at").first()
-    fell_due = first.closes_at - timedelta(days=7)
-    # The reminder falls due on a day, not at an hour: 10:01 on that day, whether it came before or
-    # after the hour the data was seeded at (a day later would look for consultations closing a day later).
-    moment = timezone.make_aware(datetime.combine(timezone.localdate(fell_due), time(10, 1)))
+    # The reminder falls due on a day, not at an hour: 10:01 on the UK day a week before the closing
+    # day, whatever the hour the data was seeded at, and across a change of the clocks.
+    fell_due = timezone.localdate(first.closes_at) - timedelta(days=7)
+    moment = timezone.make_aware(datetime.combine(fell_due, time(10, 1)))
     due = reminders.closing_soon_due(moment, among=among)
     queued = reminders.queue_reminders(due)
     again = reminders.closing_soon_due(moment, among=among)

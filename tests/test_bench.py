@@ -79,12 +79,13 @@ def test_every_benchmark_page_makes_at_most_twelve_queries(settings, capsys):
 
 
 # The sweep's moment is 10:01 on the day the reminders fell due, whatever the hour the data was seeded
-# at: seeded after 10:01, it once looked a day late and found nothing due.
-@pytest.mark.parametrize("seeded_at", ["08:30", "10:30", "23:30"])
+# at (seeded after 10:01, it once looked a day late and found nothing due), and in the week before
+# the clocks change (a week of 168 hours then ends on another day).
+@pytest.mark.parametrize("seeded_at", ["2026-12-07T08:30", "2026-12-07T10:30", "2026-12-07T23:30", "2026-03-24T23:30"])
 @pytest.mark.django_db(transaction=True)  # each batch of reminders commits, and is then handed over
 def test_reminder_sweep_job_queues_once_and_hands_every_reminder_to_the_workers(settings, seeded_at):
     settings.NOTIFY_QUIET_HOURS = ()
-    with time_machine.travel(datetime.fromisoformat(f"2026-12-07T{seeded_at}").replace(tzinfo=UK)):
+    with time_machine.travel(datetime.fromisoformat(seeded_at).replace(tzinfo=UK)):
         call_command("seed_bench", scale="small")
 
         with celery_publishing(eager=True):
@@ -97,9 +98,10 @@ def test_reminder_sweep_job_queues_once_and_hands_every_reminder_to_the_workers(
 def test_reminder_sweep_job_says_when_nothing_was_handed_over(settings):
     # Inside the test's transaction nothing commits, so nothing is handed to the workers.
     settings.NOTIFY_QUIET_HOURS = ()
-    call_command("seed_bench", scale="small")
+    with time_machine.travel(datetime(2026, 12, 7, 10, 30, tzinfo=UK)):
+        call_command("seed_bench", scale="small")
 
-    figures = consultations_bench.sweep_closing_soon()
+        figures = consultations_bench.sweep_closing_soon()
 
     assert figures["problems"] == ["only 0 of 45 handed to workers (quiet hours, or no broker)"]
 

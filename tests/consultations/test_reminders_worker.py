@@ -59,7 +59,7 @@ def test_the_sweep_run_twice_at_once_delivers_each_reminder_once(celery_worker, 
     delivered = smtp_sink.delivered()
     assert sorted(message.recipients[0] for message in delivered) == [officer.email for officer in officers]
     assert {message.message["Subject"].strip() for message in delivered} == {
-        "“Transport” has closed: 2 answers, reply due " + f"{consultation.reply_due_at:%-d %B %Y}"
+        "“Transport” has closed: 2 answers, reply due " + f"{timezone.localtime(consultation.reply_due_at):%-d %B %Y}"
     }
     assert sorted(OutgoingEmail.objects.values_list("dedupe_key", flat=True)) == sorted(
         f"closed:{consultation.pk}:{timezone.localdate(consultation.closes_at).isoformat()}:{officer.pk}"

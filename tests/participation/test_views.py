@@ -244,7 +244,8 @@ def test_event_feed_marks_an_event_cancelled_after_publishing_so_calendars_drop_
 
 def test_staff_create_an_event_as_a_draft_and_publish_it(staff_client):
     organisation = OrganisationFactory()
-    start = (timezone.localtime() + timedelta(days=10)).replace(second=0, microsecond=0)
+    # At 10:00: a time typed in that falls in the hour the clocks change would not exist, or exist twice.
+    start = (timezone.localtime() + timedelta(days=10)).replace(hour=10, minute=0, second=0, microsecond=0)
     response = staff_client.post(
         reverse("participation:event-create"),
         {
@@ -271,7 +272,7 @@ def test_staff_link_an_event_to_a_public_consultation_shown_on_its_page(staff_cl
     event = EventFactory(title="Short breaks focus group")
     consultation = open_consultation(title="Short breaks review")
     draft = ConsultationFactory(title="Draft plans")
-    start = timezone.localtime(event.starts_at)
+    start = timezone.localtime(event.starts_at).replace(hour=10, minute=0)  # never in the clocks' changing hour
     data = {
         "title": event.title,
         "kind": event.kind,
@@ -875,7 +876,7 @@ def test_report_refused_to_members(client, parent):
 
 def test_staff_change_an_event(staff_client):
     event = EventFactory(title="Old title")
-    start = timezone.localtime(event.starts_at)
+    start = timezone.localtime(event.starts_at).replace(hour=10, minute=0)  # never in the clocks' changing hour
     data = {
         "title": "New title",
         "kind": event.kind,
