@@ -2,19 +2,18 @@
 
 import json
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
 from consultations import benchdata as consultations_bench
+from consultations.reminders import UK
 from forum_portal.audit.models import AuditEvent
 from forum_portal.people.models import ParentCarerProfile, User
 from tests.worker import celery_publishing
 
 pytestmark = pytest.mark.django_db
-UK = ZoneInfo("Europe/London")
 
 
 def test_floor_page_is_served_only_for_the_benchmark(client, settings, django_assert_num_queries):

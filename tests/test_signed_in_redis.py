@@ -41,6 +41,18 @@ def signed_in(user) -> Client:
     return client
 
 
+def with_session(session_key: str) -> Client:
+    """Another browser holding the same session cookie, as a copied cookie has it."""
+    client = Client()
+    client.cookies["sessionid"] = session_key
+    return client
+
+
+def assert_sent_to(response, url_name: str) -> None:
+    assert response.status_code == 302
+    assert response.url.startswith(reverse(url_name))
+
+
 def test_an_officers_results_page_asks_the_database_nothing_once_kept(
     redis_fragments, officer, results, django_assert_num_queries
 ):
@@ -57,15 +69,12 @@ def test_an_officers_results_page_asks_the_database_nothing_once_kept(
 def test_signing_out_counts_at_once(redis_fragments, officer, results):
     client = signed_in(officer)
     assert client.get(results).status_code == 200
-    copy = Client()  # the same session cookie, as a copied cookie has it
-    copy.cookies["sessionid"] = client.cookies["sessionid"].value
+    copy = with_session(client.cookies["sessionid"].value)
     assert copy.get(results).status_code == 200
 
     client.post(reverse("account_logout"))
 
-    response = copy.get(results)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
+    assert_sent_to(copy.get(results), "account_login")
 
 
 def test_a_page_that_read_the_session_just_before_sign_out_cannot_put_it_back(redis_fragments, officer, results):
@@ -75,13 +84,9 @@ def test_a_page_that_read_the_session_just_before_sign_out_cannot_put_it_back(re
     row = slower_page._get_session_from_db()  # read, not yet kept in Redis, when sign-out comes
 
     client.post(reverse("account_logout"))
-    slower_page._keep(slower_page.decode(row.session_data), 60, replace=False)
+    slower_page._keep(slower_page.decode(row.session_data), sessions.KEPT_SECONDS, replace=False)
 
-    copy = Client()
-    copy.cookies["sessionid"] = session_key
-    response = copy.get(results)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
+    assert_sent_to(with_session(session_key).get(results), "account_login")
 
 
 def test_a_removed_membership_counts_at_once(redis_fragments, officer, results):
@@ -100,9 +105,7 @@ def test_a_removed_authenticator_counts_at_once(redis_fragments, officer, result
 
     Authenticator.objects.filter(user=officer).delete()
 
-    response = client.get(results)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("mfa_activate_totp"))
+    assert_sent_to(client.get(results), "mfa_activate_totp")
 
 
 def test_a_changed_password_signs_out_every_other_session_at_once(redis_fragments, officer, results):
@@ -112,9 +115,7 @@ def test_a_changed_password_signs_out_every_other_session_at_once(redis_fragment
     officer.set_password("a-new-long-password-9")
     officer.save()
 
-    response = client.get(results)
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("account_login"))
+    assert_sent_to(client.get(results), "account_login")
 
 
 def test_a_consultation_given_to_another_organisation_closes_to_its_old_officers_at_once(
